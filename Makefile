@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make run` (the demo) and `make test` (what CI runs).
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_RUN := mosquitto mosquitto-clients
+SYSTEM_TEST := $(SYSTEM_RUN) chromium chromium-driver postgresql
+
+.PHONY: run test deps-python deps-run deps-test lint typecheck pytest-sqlite pytest-postgres \
+	vendor messages bench-scheduler
+
+run: deps-run
+	$(UV) run sharedfactory demo
+
+test: deps-test lint typecheck pytest-sqlite pytest-postgres
+
+deps-python:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
+		|| $(PYTHON) -m pip install --quiet --break-system-packages uv
+	$(UV) sync --frozen --quiet
+
+deps-run: deps-python
+	@bash scripts/apt-ensure.sh $(SYSTEM_RUN)
+
+deps-test: deps-python
+	@bash scripts/apt-ensure.sh $(SYSTEM_TEST)
+
+lint:
+	$(UV) run ruff format --check .
+	$(UV) run ruff check .
+
+typecheck:
+	$(UV) run mypy
+
+pytest-sqlite:
+	$(UV) run pytest -q
+
+# The same suite on a throwaway PostgreSQL cluster, less the pure packages (no database there).
+pytest-postgres:
+	SHAREDFACTORY_TEST_DATABASE=postgres $(UV) run pytest -q -m "not pure"
+
+# Front-end packages from npm, copied into web/static/vendor (committed; no CDN at run time).
+vendor:
+	cd web && npm ci --no-audit --no-fund
+	cp web/node_modules/swagger-ui-dist/{swagger-ui-bundle.js,swagger-ui-standalone-preset.js,swagger-ui.css,LICENSE,NOTICE} web/static/vendor/swagger-ui/
+	cp web/node_modules/htmx.org/dist/htmx.min.js web/node_modules/htmx.org/LICENSE web/static/vendor/htmx/
+
+# Extract translatable strings; then translate new ones in sharedfactory/i18n/locale/id/.../messages.po
+messages:
+	$(UV) run pybabel extract -F babel.cfg -k _ --ignore-dirs ".* node_modules" --no-location \
+		-o messages.pot .
+	$(UV) run pybabel update -i messages.pot -d sharedfactory/i18n/locale -l id --no-location
+	rm messages.pot
+
+bench-scheduler:
+	$(UV) run --group bench python -m bench.scheduler.run --suite all

@@ -1,0 +1,97 @@
+"""The composition root: every route, plugin and lifecycle hook is wired here, once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+
+from sharedfactory import __version__
+from sharedfactory.db.engine import use_database
+from sharedfactory.facilities.api import FacilitiesApi
+from sharedfactory.i18n import formats
+from sharedfactory.settings import Settings
+from sharedfactory.web import presenters
+from sharedfactory.web.health import healthz
+from sharedfactory.web.pages import Pages
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+SWAGGER = "/static/vendor/swagger-ui"
+
+
+def create_app(settings: Settings) -> Litestar:
+    engine = use_database(settings.database_url)
+    return Litestar(
+        route_handlers=[
+            Pages,
+            FacilitiesApi,
+            healthz,
+            create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
+        ],
+        template_config=TemplateConfig(instance=_templates()),
+        openapi_config=_openapi(),
+        lifespan=[_database_lifespan(engine)],
+        debug=False,
+        logging_config=None,
+    )
+
+
+def _database_lifespan(engine: Engine):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        if isinstance(engine, PostgresEngine):
+            await engine.start_connection_pool(min_size=1, max_size=10)
+        try:
+            yield
+        finally:
+            if isinstance(engine, PostgresEngine):
+                await engine.close_connection_pool()
+
+    return lifespan
+
+
+def _templates() -> JinjaTemplateEngine:
+    environment = Environment(
+        loader=FileSystemLoader(WEB_DIR / "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        auto_reload=False,
+    )
+    environment.globals.update(
+        clock=formats.clock,
+        rupiah=formats.rupiah,
+        number=formats.number,
+        zone_abbreviation=formats.zone_abbreviation,
+        weekly_hours=presenters.weekly_hours,
+        closed_days=presenters.closed_days,
+        halal_label=presenters.halal_label,
+        version=__version__,
+    )
+    return JinjaTemplateEngine.from_environment(environment)
+
+
+def _openapi() -> OpenAPIConfig:
+    swagger = SwaggerRenderPlugin(
+        js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+        css_url=f"{SWAGGER}/swagger-ui.css",
+        standalone_preset_js_url=f"{SWAGGER}/swagger-ui-standalone-preset.js",
+        path=["/", "/swagger"],
+        favicon="<link rel='icon' href='/static/favicon.svg'>",
+    )
+    return OpenAPIConfig(
+        title="sharedfactory",
+        version=__version__,
+        description="Booking, scheduling, telemetry and audit for shared production houses.",
+        path="/schema",
+        render_plugins=[swagger],
+    )

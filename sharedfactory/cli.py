@@ -1,0 +1,79 @@
+"""The `sharedfactory` command (CONTRACTS.md section 1)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sharedfactory.settings import Settings, SettingsError
+
+
+class InvalidInput(Exception):
+    """Shown as one line on standard error; the command exits 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sharedfactory", description="Software for shared production houses."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("demo", help="migrate, seed the demo if empty, serve on the web port")
+    commands.add_parser("serve", help="the web server alone")
+    commands.add_parser("migrate", help="apply the schema migrations (idempotent)")
+    seed = commands.add_parser("seed", help="write the demo cluster if the database is empty")
+    seed.add_argument("--start", type=_monday, default=None, help="first day (a Monday) YYYY-MM-DD")
+    commands.add_parser(
+        "schedule", help="solve one scheduling problem offline (see `sharedfactory schedule -h`)"
+    )
+    return parser
+
+
+def _monday(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from error
+    if day.weekday() != 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a Monday")
+    return day
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["schedule"]:
+        from sharedfactory.scheduler.command import main as schedule_main
+
+        return schedule_main(args_list[1:])
+    args = _parser().parse_args(args_list)
+    try:
+        settings = Settings.from_env()
+        return _run(args, settings)
+    except (SettingsError, InvalidInput) as error:
+        print(f"sharedfactory: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from sharedfactory import operations
+
+    if args.command == "migrate":
+        asyncio.run(operations.migrate_database(settings))
+    elif args.command == "seed":
+        start = args.start or operations.DEMO_START
+        asyncio.run(operations.seed_database(settings, start))
+    elif args.command == "serve":
+        operations.serve(settings)
+    elif args.command == "demo":
+        today = datetime.now().date()
+        asyncio.run(operations.prepare_demo(settings, today - timedelta(days=today.weekday())))
+        operations.serve(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""Every table of the application, in dependency order."""
+
+from __future__ import annotations
+
+from piccolo.table import Table
+
+from sharedfactory.bookings.tables import Booking
+from sharedfactory.businesses.tables import Business, Permit
+from sharedfactory.facilities.tables import (
+    Cluster,
+    Holiday,
+    House,
+    Machine,
+    MachineType,
+    MaintenanceWindow,
+    OpeningHours,
+    Operator,
+    OperatorMachine,
+    OperatorShift,
+)
+from sharedfactory.products.tables import Changeover, ProductClass, QualityLimit
+
+TABLES: tuple[type[Table], ...] = (
+    Cluster,
+    House,
+    OpeningHours,
+    Holiday,
+    MachineType,
+    Machine,
+    Operator,
+    OperatorMachine,
+    OperatorShift,
+    MaintenanceWindow,
+    Business,
+    Permit,
+    ProductClass,
+    Changeover,
+    QualityLimit,
+    Booking,
+)

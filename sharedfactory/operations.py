@@ -1,0 +1,67 @@
+"""What the CLI's sub-commands do, with the settings passed in."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import date
+
+from piccolo.engine.base import Engine
+
+from sharedfactory.db.engine import use_database
+from sharedfactory.db.migrate import check_connection, migrate
+from sharedfactory.demo.seed import DEFAULT_START, seed
+from sharedfactory.settings import Settings, SettingsError
+
+DEMO_START = DEFAULT_START
+
+
+def _say(message: str) -> None:
+    print(f"sharedfactory: {message}", file=sys.stderr, flush=True)
+
+
+async def _connected(settings: Settings) -> Engine:
+    engine = use_database(settings.database_url)
+    try:
+        await check_connection(engine)
+    except (OSError, sqlite3.Error) as error:
+        raise SettingsError(
+            f"SHAREDFACTORY_DATABASE_URL: cannot reach the database ({error})"
+        ) from None
+    except Exception as error:  # asyncpg's own errors (bad password, unknown database)
+        if type(error).__module__.startswith("asyncpg"):
+            raise SettingsError(f"SHAREDFACTORY_DATABASE_URL: {error}") from None
+        raise
+    return engine
+
+
+async def migrate_database(settings: Settings) -> None:
+    await migrate(await _connected(settings))
+
+
+async def seed_database(settings: Settings, start: date) -> None:
+    await _connected(settings)
+    if await seed(
+        settings.resolved_secret_key(), start, progress=lambda step: _say(f"seed: {step}")
+    ):
+        _say(f"demo cluster written (week of {start.isoformat()})")
+    else:
+        _say("houses exist already; nothing seeded")
+
+
+async def prepare_demo(settings: Settings, start: date) -> None:
+    engine = await _connected(settings)
+    await migrate(engine)
+    if await seed(
+        settings.resolved_secret_key(), start, progress=lambda step: _say(f"seed: {step}")
+    ):
+        _say(f"demo cluster written (week of {start.isoformat()})")
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    from sharedfactory.app import create_app
+
+    _say(f"serving on http://{settings.host}:{settings.port} (Ctrl-C stops)")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")

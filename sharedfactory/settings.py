@@ -1,0 +1,69 @@
+"""Settings of CONTRACTS.md section 2, read from the environment only when asked."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///./sharedfactory.db"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    mqtt_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str | None = None
+    data_dir: Path = Path("./data")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        settings = cls(
+            database_url=env.get("SHAREDFACTORY_DATABASE_URL", DEFAULT_DATABASE_URL),
+            mqtt_url=env.get("SHAREDFACTORY_MQTT_URL") or None,
+            host=env.get("SHAREDFACTORY_HOST", "127.0.0.1"),
+            port=_port(env.get("SHAREDFACTORY_PORT", "8000")),
+            secret_key=env.get("SHAREDFACTORY_SECRET_KEY") or None,
+            data_dir=Path(env.get("SHAREDFACTORY_DATA_DIR", "./data")),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        scheme = urlsplit(self.database_url).scheme
+        if scheme not in ("sqlite", "postgresql", "postgres"):
+            raise SettingsError(
+                f"SHAREDFACTORY_DATABASE_URL: unknown scheme {scheme!r} "
+                "(use sqlite:///PATH or postgresql://user:pass@host:port/db)"
+            )
+        if self.mqtt_url and urlsplit(self.mqtt_url).scheme not in ("mqtt", "mqtts"):
+            raise SettingsError(
+                "SHAREDFACTORY_MQTT_URL: use mqtt://user:pass@host:port or mqtts://"
+            )
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, else one generated once into the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"SHAREDFACTORY_PORT: {raw!r} is not a TCP port (1-65535)")
+    return int(raw)

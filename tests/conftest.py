@@ -1,0 +1,72 @@
+"""Fixtures: one real database per test session (SQLite file, or a throwaway PostgreSQL
+cluster when SHAREDFACTORY_TEST_DATABASE=postgres), migrated and seeded with the demo."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from piccolo.engine.base import Engine
+
+from sharedfactory.app import create_app
+from sharedfactory.db.engine import use_database
+from sharedfactory.db.migrate import migrate
+from sharedfactory.demo.seed import seed
+from sharedfactory.settings import Settings
+from tests.support.postgres import throwaway_postgres
+
+PURE_FOLDERS = ("scheduler", "analytics")
+SECRET = "test-secret-key"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests of pure packages need no database: mark them so the PostgreSQL run skips them."""
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if any(folder in parts for folder in PURE_FOLDERS):
+            item.add_marker(pytest.mark.pure)
+
+
+def database_engine_name() -> str:
+    return os.environ.get("SHAREDFACTORY_TEST_DATABASE", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if database_engine_name() == "postgres":
+        with throwaway_postgres() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'sharedfactory.db'}"
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key=SECRET,
+        data_dir=tmp_path_factory.mktemp("data"),
+    )
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> Engine:
+    engine = use_database(settings.database_url)
+    await migrate(engine)
+    await seed(SECRET)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, engine: Engine) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as client:
+        yield client

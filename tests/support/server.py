@@ -1,0 +1,59 @@
+"""A real `sharedfactory serve` process on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sharedfactory.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(settings: Settings) -> Iterator[str]:
+    """Serve the settings' database; the server's log goes to data_dir/server-PORT.log."""
+    port = free_port()
+    env = os.environ | {
+        "SHAREDFACTORY_DATABASE_URL": settings.database_url,
+        "SHAREDFACTORY_DATA_DIR": str(settings.data_dir),
+        "SHAREDFACTORY_SECRET_KEY": settings.secret_key or "",
+        "SHAREDFACTORY_PORT": str(port),
+    }
+    log_path = settings.data_dir / f"server-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sharedfactory.cli", "serve"], env=env, stdout=log, stderr=log
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_healthy(base, process, log_path)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"{base} did not become healthy in 30 s")

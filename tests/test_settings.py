@@ -1,0 +1,43 @@
+from pathlib import Path
+
+import pytest
+
+from sharedfactory.settings import Settings, SettingsError
+
+
+def test_defaults_follow_the_contract():
+    settings = Settings.from_env({})
+    assert settings.database_url == "sqlite:///./sharedfactory.db"
+    assert settings.mqtt_url is None
+    assert (settings.host, settings.port) == ("127.0.0.1", 8000)
+    assert settings.data_dir == Path("./data")
+
+
+def test_environment_is_read_only_when_asked():
+    settings = Settings.from_env(
+        {"SHAREDFACTORY_DATABASE_URL": "postgresql://u:p@127.0.0.1:5432/sf", "SHAREDFACTORY_PORT": "9000"}
+    )
+    assert settings.database_url.startswith("postgresql://")
+    assert settings.port == 9000
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SHAREDFACTORY_DATABASE_URL", "mysql://root@localhost/sf"),
+        ("SHAREDFACTORY_PORT", "eighty"),
+        ("SHAREDFACTORY_PORT", "70000"),
+        ("SHAREDFACTORY_MQTT_URL", "http://broker:1883"),
+    ],
+)
+def test_invalid_setting_names_the_variable(variable, value):
+    with pytest.raises(SettingsError, match=variable):
+        Settings.from_env({variable: value})
+
+
+def test_secret_key_is_generated_once_into_the_data_directory(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data")
+    first = settings.resolved_secret_key()
+    assert len(first) > 40
+    assert settings.resolved_secret_key() == first
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
