@@ -15,7 +15,10 @@ def test_defaults_follow_the_contract():
 
 def test_environment_is_read_only_when_asked():
     settings = Settings.from_env(
-        {"SHAREDFACTORY_DATABASE_URL": "postgresql://u:p@127.0.0.1:5432/sf", "SHAREDFACTORY_PORT": "9000"}
+        {
+            "SHAREDFACTORY_DATABASE_URL": "postgresql://u:p@127.0.0.1:5432/sf",
+            "SHAREDFACTORY_PORT": "9000",
+        }
     )
     assert settings.database_url.startswith("postgresql://")
     assert settings.port == 9000

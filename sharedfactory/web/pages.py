@@ -12,7 +12,9 @@ from sharedfactory.facilities.queries import list_houses, list_machines
 from sharedfactory.i18n.catalog import LANGUAGES, choose_language, gettext_for
 
 LANG_COOKIE = "sf_lang"
-Language = Annotated[str | None, Parameter(required=False, max_length=5, description="`id` or `en`")]
+Language = Annotated[
+    str | None, Parameter(required=False, max_length=5, description="`id` or `en`")
+]
 
 
 def page_context(request: Request[Any, Any, Any], lang: str | None) -> dict[str, Any]:

@@ -51,14 +51,17 @@ async def test_database_refuses_a_machine_in_a_house_that_does_not_exist(engine)
 
 
 async def test_model_refuses_a_machine_in_a_house_that_does_not_exist(engine):
-    with pytest.raises(UnknownReference, match="^house: house 'atlantis' does not exist"):
+    with pytest.raises(UnknownReference, match=r"^house: house 'atlantis' does not exist"):
         await add_machine(machine_data(house="atlantis"))
     assert not await Machine.exists().where(Machine.code == machine_data()["code"]).run()
 
 
 async def test_database_refuses_a_time_zone_outside_indonesia(engine):
     house = await House.select().first().run()
-    row = {k: v for k, v in house.items() if k != "id"} | {"code": "x-tz", "timezone": "Europe/Paris"}
+    row = {k: v for k, v in house.items() if k != "id"} | {
+        "code": "x-tz",
+        "timezone": "Europe/Paris",
+    }
     await assert_refused(House.insert(House(**row)))
 
 

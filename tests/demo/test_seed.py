@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from sharedfactory.bookings.tables import Booking
@@ -21,7 +22,8 @@ async def test_demo_has_the_size_of_a_real_programme(engine):
     assert len({h["timezone"] for h in houses}) >= 2
     assert await Machine.count() >= 20
     assert await Business.count() >= 30
-    assert await OperatorMachine.count() > 0 and await OperatorShift.count() > 0
+    assert await OperatorMachine.count() > 0
+    assert await OperatorShift.count() > 0
     kinds = {row["kind"] for row in await Permit.select(Permit.kind).run()}
     assert kinds == {"pirt", "bpom_md", "halal", "sni"}
     assert await Booking.count() >= 100
@@ -65,7 +67,7 @@ def test_demo_bookings_respect_opening_hours_and_never_overlap():
             assert booking.ends_at.astimezone(ZoneInfo(house.timezone)).time() <= closes
     for spans in by_machine.values():
         spans.sort()
-        assert all(a_end <= b_start for (_s, a_end), (b_start, _e) in zip(spans, spans[1:]))
+        assert all(a_end <= b_start for (_s, a_end), (b_start, _e) in pairwise(spans))
 
 
 def test_demo_nibs_are_13_digits_and_unique():

@@ -20,7 +20,11 @@ async def test_machines_of_a_house_carry_stable_ids(client):
     assert "sleman-fryer-1" in {m["id"] for m in machines}
     assert all(m["house"] == "sleman" and m["type"] for m in machines)
     fryer = next(m for m in machines if m["id"] == "sleman-fryer-1")
-    assert (fryer["type"], fryer["batch_size"], fryer["tariff_per_hour"]) == ("vacuum_fryer", 6.0, 75000)
+    assert (fryer["type"], fryer["batch_size"], fryer["tariff_per_hour"]) == (
+        "vacuum_fryer",
+        6.0,
+        75000,
+    )
 
 
 async def test_unknown_house_is_a_json_404(client):

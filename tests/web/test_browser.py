@@ -49,7 +49,9 @@ def test_home_page_in_indonesian_shows_each_house_and_its_machines(server, brows
     assert "Jam buka" in sleman.inner_text()
     assert sleman.locator('[data-machine="sleman-fryer-1"]').is_visible()
     assert "Rp75.000/jam" in sleman.locator('[data-machine="sleman-fryer-1"]').inner_text()
-    no_horizontal_scroll = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    no_horizontal_scroll = page.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth"
+    )
     assert no_horizontal_scroll, "the page must fit a phone screen"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"home-{width}x{height}.png"), full_page=False)

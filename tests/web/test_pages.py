@@ -13,7 +13,8 @@ async def test_home_page_is_indonesian_by_default(client):
 async def test_english_with_lang_and_remembered_by_cookie(client):
     page = await client.get("/?lang=en")
     assert '<html lang="en">' in page.text
-    assert "Opening hours" in page.text and "Monday–Friday 08.00–16.00 WIB" in page.text
+    assert "Opening hours" in page.text
+    assert "Monday–Friday 08.00–16.00 WIB" in page.text
     again = await client.get("/")
     assert '<html lang="en">' in again.text
     back = await client.get("/?lang=id")
