@@ -17,7 +17,7 @@ test: deps-test lint typecheck pytest-sqlite pytest-postgres
 deps-python:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
 		|| $(PYTHON) -m pip install --quiet --break-system-packages uv
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --inexact --quiet
 
 deps-run: deps-python
 	@bash scripts/apt-ensure.sh $(SYSTEM_RUN)
