@@ -25,6 +25,15 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply the schema migrations (idempotent)")
     seed = commands.add_parser("seed", help="write the demo cluster if the database is empty")
     seed.add_argument("--start", type=_monday, default=None, help="first day (a Monday) YYYY-MM-DD")
+    ingest = commands.add_parser("ingest", help="the telemetry ingest worker alone")
+    ingest.add_argument(
+        "--worker", type=int, default=1, help="worker number: a stable MQTT session per number"
+    )
+    ingest.add_argument(
+        "--shared",
+        action="store_true",
+        help="join the shared subscription $share/ingest/... (several workers split the stream)",
+    )
     commands.add_parser(
         "schedule", help="solve one scheduling problem offline (see `sharedfactory schedule -h`)"
     )
@@ -66,6 +75,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "seed":
         start = args.start or operations.DEMO_START
         asyncio.run(operations.seed_database(settings, start))
+    elif args.command == "ingest":
+        asyncio.run(operations.run_ingest(settings, args.worker, args.shared))
     elif args.command == "serve":
         operations.serve(settings)
     elif args.command == "demo":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import sqlite3
 import sys
 from datetime import date
@@ -56,6 +58,47 @@ async def prepare_demo(settings: Settings, start: date) -> None:
         settings.resolved_secret_key(), start, progress=lambda step: _say(f"seed: {step}")
     ):
         _say(f"demo cluster written (week of {start.isoformat()})")
+
+
+async def run_ingest(settings: Settings, worker: int, shared: bool = False) -> None:
+    from sharedfactory.devices.directory import MachineDirectory
+    from sharedfactory.devices.embedded import embedded_target
+    from sharedfactory.devices.ingest import IngestWorker
+    from sharedfactory.devices.mqtt import MqttTarget
+    from sharedfactory.devices.store import store_for
+
+    await _connected(settings)
+    try:
+        target = (
+            MqttTarget.from_url(settings.mqtt_url)
+            if settings.mqtt_url
+            else embedded_target(settings.data_dir)
+        )
+    except FileNotFoundError as error:
+        raise SettingsError(f"SHAREDFACTORY_MQTT_URL: {error}") from None
+    store = store_for(settings.database_url)
+    ingest = IngestWorker(
+        target,
+        store,
+        MachineDirectory(),
+        client_id=f"sf-ingest-{worker}",
+        shared=shared,
+        heartbeat=settings.data_dir / f"ingest-{worker}.json",
+    )
+    stop = _stop_on_signals()
+    _say(f"ingest worker {worker} reading {target.host}:{target.port} (Ctrl-C stops)")
+    try:
+        await ingest.run(stop)
+    finally:
+        await store.close()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
 
 
 def serve(settings: Settings) -> None:

@@ -30,25 +30,29 @@ def create_table(table: type[Table]) -> list[str]:
     return statements
 
 
-def schema(engine: Engine) -> list[str]:
+def schema(engine: Engine, names: set[str] | None = None) -> list[str]:
+    """DDL of every table, or of the tables whose class names are in `names`."""
     saved = [table._meta._db for table in TABLES]
     try:
         for table in TABLES:
             table._meta.db = engine
-        return [sql for table in TABLES for sql in create_table(table)]
+        chosen = [t for t in TABLES if names is None or t.__name__ in names]
+        return [sql for table in chosen for sql in create_table(table)]
     finally:
         for table, db in zip(TABLES, saved, strict=True):
             table._meta._db = db
 
 
 def main() -> None:
+    """`python -m sharedfactory.db.ddl [TableClass ...]`: the DDL lists for a migration file."""
+    names = set(sys.argv[1:]) or None
     engines: dict[str, Engine] = {
         "sqlite": SQLiteEngine(path=":memory:"),
         "postgres": PostgresEngine(config={}),
     }
     for label, engine in engines.items():
         sys.stdout.write(f"{label.upper()} = [\n")
-        for sql in schema(engine):
+        for sql in schema(engine, names):
             sys.stdout.write(f"    {sql!r},\n")
         sys.stdout.write("]\n\n")
 

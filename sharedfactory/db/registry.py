@@ -6,6 +6,14 @@ from piccolo.table import Table
 
 from sharedfactory.bookings.tables import Booking
 from sharedfactory.businesses.tables import Business, Permit
+from sharedfactory.devices.tables import (
+    Alarm,
+    DeadLetter,
+    HourlyRollup,
+    MachineCredential,
+    MachineLiveState,
+    TelemetryMessage,
+)
 from sharedfactory.facilities.tables import (
     Cluster,
     Holiday,
@@ -37,4 +45,10 @@ TABLES: tuple[type[Table], ...] = (
     Changeover,
     QualityLimit,
     Booking,
+    MachineCredential,
+    TelemetryMessage,
+    DeadLetter,
+    MachineLiveState,
+    Alarm,
+    HourlyRollup,
 )

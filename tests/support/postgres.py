@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+CLUSTERS: dict[str, Path] = {}  # url -> data directory, for tests that stop the server
 BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
 
@@ -100,7 +101,9 @@ def throwaway_postgres() -> Iterator[str]:
             check=True,
             capture_output=True,
         )
-        yield f"postgresql://postgres@127.0.0.1:{port}/sharedfactory"
+        url = f"postgresql://postgres@127.0.0.1:{port}/sharedfactory"
+        CLUSTERS[url] = data
+        yield url
     finally:
         run(
             _as_postgres([_binary("pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
@@ -108,3 +111,14 @@ def throwaway_postgres() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+def pg_ctl(url: str, action: str) -> None:
+    """`stop` or `start` the throwaway cluster behind `url` (fast shutdown: connections drop)."""
+    data = CLUSTERS[url]
+    port = url.rsplit(":", 1)[1].split("/", maxsplit=1)[0]
+    options = f"-k {data.parent} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
+    args = [_binary("pg_ctl"), "-D", str(data), "-w", "-m", "fast", action]
+    if action == "start":
+        args[1:1] = ["-o", options, "-l", str(data.parent / "log")]
+    subprocess.run(_as_postgres(args), check=True, capture_output=True)

@@ -4,8 +4,7 @@ Frozen output of ``python -m sharedfactory.db.ddl`` (constraints inline: SQLite 
 them later). Never edit a migration that has shipped; add a new one.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from sharedfactory.db.frozen import ddl_migration
 
 ID = "2026-11-22T22:30:00:000000"
 VERSION = "1.38.0"
@@ -86,14 +85,4 @@ POSTGRES = [
 ]
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="sharedfactory", description=DESCRIPTION)
-
-    async def create() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        for sql in SQLITE if engine.engine_type == "sqlite" else POSTGRES:
-            await engine.run_ddl(sql)
-
-    manager.add_raw(create)
-    return manager
+forwards = ddl_migration(ID, DESCRIPTION, SQLITE, POSTGRES)

@@ -1,0 +1,1 @@
+"""Pure telemetry analytics: state intervals, hourly rollups, OEE, quality checks, usage."""

@@ -1,0 +1,1 @@
+"""Device side of telemetry: MQTT topics, wire messages and a simulated machine."""

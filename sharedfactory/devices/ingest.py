@@ -1,0 +1,230 @@
+"""The telemetry ingest: paho's network thread only hands messages over; one writer validates,
+stores a batch in one transaction and only then acknowledges (PUBACK) its messages, so a crash
+before the commit means the broker delivers them again, and the unique key stores them once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from paho.mqtt.client import Client, ConnectFlags, MQTTMessage
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
+
+from sharedfactory.devices.alarms import AlarmDetector
+from sharedfactory.devices.directory import MachineDirectory
+from sharedfactory.devices.messages import PayloadError, parse_state, parse_status, parse_telemetry
+from sharedfactory.devices.mqtt import MqttTarget
+from sharedfactory.devices.store import Batch, TelemetryStore
+from sharedfactory.devices.topics import SHARED_SUBSCRIPTION, SUBSCRIPTION, parse_topic
+
+log = logging.getLogger("sharedfactory.ingest")
+SESSION_EXPIRY_S = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Delivery:
+    topic: str
+    payload: bytes
+    mid: int
+    qos: int
+    received_ms: int
+
+
+@dataclass
+class IngestStats:
+    received: int = 0
+    stored_batches: int = 0
+    dead_letters: int = 0
+    write_failures: int = 0
+    connected: bool = False
+    subscribed: bool = False
+    last_write_ms: int | None = None
+    dead_reasons: dict[str, int] = field(default_factory=dict)
+
+
+class IngestWorker:
+    def __init__(
+        self,
+        target: MqttTarget,
+        store: TelemetryStore,
+        directory: MachineDirectory,
+        *,
+        client_id: str = "sf-ingest-1",
+        shared: bool = False,
+        batch_size: int = 500,
+        batch_seconds: float = 0.25,
+        heartbeat: Path | None = None,
+    ) -> None:
+        self.target, self.store, self.directory = target, store, directory
+        self.client_id, self.shared = client_id, shared
+        self.batch_size, self.batch_seconds = batch_size, batch_seconds
+        self.heartbeat = heartbeat
+        self.stats = IngestStats()
+        self._last_beat_ms = 0
+        self.alarms = AlarmDetector()
+        self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
+
+    def _client(self, loop: asyncio.AbstractEventLoop) -> Client:
+        client = self.target.client(self.client_id, manual_ack=True)
+
+        def on_connect(
+            client: Client, _u: Any, _f: ConnectFlags, reason: ReasonCode, _p: Properties | None
+        ) -> None:
+            self.stats.connected = not reason.is_failure
+            if not reason.is_failure:
+                client.subscribe(SHARED_SUBSCRIPTION if self.shared else SUBSCRIPTION, qos=1)
+
+        def on_subscribe(*_args: Any) -> None:
+            self.stats.subscribed = True
+
+        def on_disconnect(*_args: Any) -> None:
+            self.stats.connected = self.stats.subscribed = False
+
+        def on_message(_client: Client, _userdata: Any, message: MQTTMessage) -> None:
+            delivery = Delivery(
+                message.topic, bytes(message.payload), message.mid, message.qos, _now_ms()
+            )
+            loop.call_soon_threadsafe(self._queue.put_nowait, delivery)
+
+        client.on_connect, client.on_disconnect = on_connect, on_disconnect
+        client.on_subscribe = on_subscribe
+        client.on_message = on_message
+        return client
+
+    async def run(self, stop: asyncio.Event, end_session: bool = False) -> None:
+        """Consume until `stop`; `end_session` also discards the broker-side session (tests)."""
+        await self.directory.load()
+        client = self._client(asyncio.get_running_loop())
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        client.reconnect_delay_set(min_delay=1, max_delay=5)
+        client.connect_async(
+            self.target.host,
+            self.target.port,
+            keepalive=30,
+            clean_start=False,
+            properties=properties,
+        )
+        client.loop_start()
+        try:
+            while not stop.is_set():
+                self._beat()
+                batch = await self._next_batch(stop)
+                if batch:
+                    await self._store(batch, stop)
+                    for delivery in batch:
+                        client.ack(delivery.mid, delivery.qos)
+        finally:
+            _disconnect(client, end_session)
+
+    def _beat(self) -> None:
+        """Stats for `GET /healthz` and for other processes, at most once a second."""
+        now = _now_ms()
+        if self.heartbeat is None or now - self._last_beat_ms < 1000:
+            return
+        self._last_beat_ms = now
+        beat = msgspec.json.encode({"ts_ms": now, "client_id": self.client_id} | asdict(self.stats))
+        temporary = self.heartbeat.with_suffix(".tmp")
+        temporary.write_bytes(beat)
+        temporary.replace(self.heartbeat)
+
+    async def _next_batch(self, stop: asyncio.Event) -> list[Delivery]:
+        try:
+            first = await asyncio.wait_for(self._queue.get(), timeout=0.5)
+        except TimeoutError:
+            return []
+        batch, deadline = [first], time.monotonic() + self.batch_seconds
+        while len(batch) < self.batch_size and not stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                batch.append(await asyncio.wait_for(self._queue.get(), timeout=remaining))
+            except TimeoutError:
+                break
+        return batch
+
+    async def _store(self, deliveries: list[Delivery], stop: asyncio.Event) -> None:
+        """Write until it succeeds: while the database is away nothing is acknowledged."""
+        batch = Batch()
+        for delivery in deliveries:
+            await self._classify(delivery, batch)
+        delay = 0.2
+        while True:
+            try:
+                await self.store.write(batch)
+                break
+            except Exception as error:  # database away: keep the batch, retry, never drop
+                self.stats.write_failures += 1
+                log.warning("telemetry write failed (%s); retrying in %.1f s", error, delay)
+                if stop.is_set():
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        self.stats.received += len(deliveries)
+        self.stats.stored_batches += 1
+        self.stats.last_write_ms = _now_ms()
+
+    async def _classify(self, delivery: Delivery, batch: Batch) -> None:
+        try:
+            await self._accept(delivery, batch)
+        except PayloadError as error:
+            batch.dead.append(
+                (delivery.received_ms, delivery.topic, error.reason, delivery.payload)
+            )
+            self.stats.dead_letters += 1
+            key = error.reason.split(":")[0]
+            self.stats.dead_reasons[key] = self.stats.dead_reasons.get(key, 0) + 1
+
+    async def _accept(self, delivery: Delivery, batch: Batch) -> None:
+        topic = parse_topic(delivery.topic)
+        machine = await self.directory.find(topic.machine)
+        if machine is None:
+            raise PayloadError(f"unknown_machine: {topic.machine}")
+        if machine.house != topic.house:
+            raise PayloadError(f"house_mismatch: {topic.machine} is in {machine.house}")
+        if topic.kind == "telemetry":
+            message = parse_telemetry(delivery.payload)
+            values = msgspec.json.encode(message.values).decode()
+            batch.telemetry.append(
+                (
+                    machine.id,
+                    message.ts,
+                    message.seq,
+                    message.state,
+                    msgspec.json.encode(message.counters).decode(),
+                    values,
+                    message.booking,
+                    delivery.received_ms,
+                )
+            )
+            batch.live.append(
+                (machine.id, message.state, True, message.ts, message.booking, values)
+            )
+            batch.alarms += self.alarms.telemetry(machine, message)
+        elif topic.kind == "status":
+            online = parse_status(delivery.payload) == "online"
+            batch.online.append((machine.id, online, delivery.received_ms))
+            batch.alarms += self.alarms.status(machine, online, delivery.received_ms)
+        else:
+            batch.states.append((machine.id, parse_state(delivery.payload), delivery.received_ms))
+
+
+def _disconnect(client: Client, end_session: bool) -> None:
+    properties = None
+    if end_session:
+        properties = Properties(PacketTypes.DISCONNECT)
+        properties.SessionExpiryInterval = 0
+    client.disconnect(properties=properties)
+    client.loop_stop()
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)

@@ -1,0 +1,44 @@
+"""Where to reach a broker, and with which login."""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from paho.mqtt.client import CallbackAPIVersion, Client
+from paho.mqtt.enums import MQTTProtocolVersion
+
+
+@dataclass(frozen=True)
+class MqttTarget:
+    host: str
+    port: int
+    username: str
+    password: str
+    tls: bool = False
+
+    @classmethod
+    def from_url(cls, url: str) -> MqttTarget:
+        parts = urlsplit(url)
+        tls = parts.scheme == "mqtts"
+        return cls(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or (8883 if tls else 1883),
+            username=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            tls=tls,
+        )
+
+    def client(self, client_id: str, manual_ack: bool = False) -> Client:
+        """A paho 2 client speaking MQTT 5 with this login (not yet connected)."""
+        client = Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            protocol=MQTTProtocolVersion.MQTTv5,
+            manual_ack=manual_ack,
+        )
+        client.username_pw_set(self.username, self.password)
+        if self.tls:
+            client.tls_set_context(ssl.create_default_context())
+        return client
