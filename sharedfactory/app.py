@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -18,6 +19,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from sharedfactory import __version__
 from sharedfactory.db.engine import use_database
+from sharedfactory.devices.api import TelemetryApi
 from sharedfactory.facilities.api import FacilitiesApi
 from sharedfactory.i18n import formats
 from sharedfactory.settings import Settings
@@ -35,6 +37,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             Pages,
             FacilitiesApi,
+            TelemetryApi,
             healthz,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
@@ -43,6 +46,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[_database_lifespan(engine)],
         debug=False,
         logging_config=None,
+        state=State({"settings": settings, "engine": engine}),
     )
 
 

@@ -7,6 +7,8 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sharedfactory.settings import Settings, SettingsError
 
@@ -34,10 +36,25 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="join the shared subscription $share/ingest/... (several workers split the stream)",
     )
+    simulate = commands.add_parser("simulate", help="simulated machines publishing telemetry")
+    simulate.add_argument("--interval", type=_seconds, default=5.0, help="seconds between messages")
+    simulate.add_argument(
+        "--credentials", type=Path, default=None, help="JSON {machine: password} (external broker)"
+    )
     commands.add_parser(
         "schedule", help="solve one scheduling problem offline (see `sharedfactory schedule -h`)"
     )
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from error
+    if not 0.05 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} is outside 0.05..3600 seconds")
+    return value
 
 
 def _monday(text: str) -> date:
@@ -79,10 +96,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(operations.run_ingest(settings, args.worker, args.shared))
     elif args.command == "serve":
         operations.serve(settings)
+    elif args.command == "simulate":
+        asyncio.run(operations.run_simulate(settings, args.interval, args.credentials))
     elif args.command == "demo":
-        today = datetime.now().date()
-        asyncio.run(operations.prepare_demo(settings, today - timedelta(days=today.weekday())))
-        operations.serve(settings)
+        # The demo week is the current week in the houses' western zone (WIB), so the bookings
+        # and the simulated runs are live whatever the server's own zone is.
+        today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+        asyncio.run(operations.run_demo(settings, today - timedelta(days=today.weekday())))
     return 0
 
 

@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import sys
 from datetime import date
+from pathlib import Path
 
 from piccolo.engine.base import Engine
 
@@ -108,3 +109,60 @@ def serve(settings: Settings) -> None:
 
     _say(f"serving on http://{settings.host}:{settings.port} (Ctrl-C stops)")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+async def run_demo(settings: Settings, start: date) -> None:
+    """Database, embedded broker, ingest, simulated machines and the web server; Ctrl-C stops
+    all of it (uvicorn catches the signal, then the telemetry side is stopped in order)."""
+    import uvicorn
+
+    from sharedfactory.app import create_app
+    from sharedfactory.devices.embedded import EmbeddedBroker
+    from sharedfactory.devices.runtime import run_telemetry
+
+    await prepare_demo(settings, start)
+    stop = asyncio.Event()
+    telemetry = None
+    if settings.mqtt_url:
+        _say("SHAREDFACTORY_MQTT_URL is set: run `sharedfactory ingest` and `simulate` against it")
+    elif EmbeddedBroker.available():
+        telemetry = asyncio.create_task(
+            run_telemetry(settings.database_url, settings.data_dir, stop)
+        )
+    else:
+        _say("no mosquitto binary: telemetry is off (apt-get install mosquitto, or `make run`)")
+    config = uvicorn.Config(create_app(settings), host=settings.host, port=settings.port)
+    _say(f"serving on http://{settings.host}:{settings.port} (Ctrl-C stops)")
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        stop.set()
+        if telemetry is not None:
+            await telemetry
+
+
+async def run_simulate(settings: Settings, interval_s: float, credentials: Path | None) -> None:
+    import json
+
+    from sharedfactory.devices.embedded import embedded_target
+    from sharedfactory.devices.fleet import load_fleet
+    from sharedfactory.devices.mqtt import MqttTarget
+    from sharedfactory.devices.runtime import embedded_simulator
+    from sharedfactory.devices.simulator import FleetSimulator
+
+    await _connected(settings)
+    if settings.mqtt_url:
+        if credentials is None:
+            raise SettingsError(
+                "simulate: --credentials FILE is needed with SHAREDFACTORY_MQTT_URL"
+            )
+        target = MqttTarget.from_url(settings.mqtt_url)
+        passwords = json.loads(credentials.read_text())
+        simulator = FleetSimulator(
+            await load_fleet(), target.host, target.port, passwords, interval_s
+        )
+    else:
+        port = embedded_target(settings.data_dir).port
+        simulator = await embedded_simulator(settings.data_dir, port, interval_s)
+    _say(f"simulating {len(simulator.models)} machines every {interval_s:g} s (Ctrl-C stops)")
+    await simulator.run(_stop_on_signals())

@@ -69,6 +69,7 @@ def write_config(files: BrokerFiles, port: int, machines: int) -> None:
         f"max_queued_messages {queue_size(machines)}",
         "max_inflight_messages 100",
         "set_tcp_nodelay true",
+        f"pid_file {files.root / 'mosquitto.pid'}",
         f"log_dest file {files.log}",
         "log_type error",
         "log_type warning",

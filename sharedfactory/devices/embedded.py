@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 import socket
 from pathlib import Path
 
@@ -73,6 +75,16 @@ class EmbeddedBroker:
 
     def stop(self) -> None:
         self.process.stop()
+
+
+def reload_running_broker(data_dir: Path) -> bool:
+    """Ask a broker another process supervises to re-read its password file (SIGHUP)."""
+    pid_file = BrokerFiles(data_dir / "mqtt").root / "mosquitto.pid"
+    try:
+        os.kill(int(pid_file.read_text().strip()), signal.SIGHUP)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def embedded_target(data_dir: Path, user: str = "sf-ingest") -> MqttTarget:

@@ -46,7 +46,7 @@ async def test_healthz_reports_database_broker_and_ingest(client):
     assert response.json() == {
         "status": "ok",
         "database": "ok",
-        "broker": "not configured",
+        "broker": "not started",
         "ingest": "not running",
     }
 

@@ -1,0 +1,111 @@
+"""Telemetry JSON (CONTRACTS.md section 5): stored messages per machine, and dead letters."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import Parameter, QueryParameter
+
+from sharedfactory.devices.queries import dead_letter_page, parse_cursor, telemetry_page
+
+From = Annotated[
+    datetime | None, QueryParameter(name="from", required=False, description="ISO 8601 start")
+]
+To = Annotated[datetime | None, QueryParameter(name="to", required=False, description="ISO end")]
+Limit = Annotated[int, Parameter(ge=1, le=10_000, description="items per page")]
+Cursor = Annotated[
+    str | None, Parameter(required=False, max_length=40, description="`next` of the last page")
+]
+MachineCode = Annotated[str, Parameter(max_length=64, description="machine id")]
+
+
+class TelemetryItem(msgspec.Struct):
+    ts: int
+    seq: int
+    state: str
+    counters: dict[str, int]
+    values: dict[str, float]
+    booking: str | None
+
+
+class TelemetryPage(msgspec.Struct):
+    count: int
+    items: list[TelemetryItem]
+    next: str | None
+
+
+class DeadLetterItem(msgspec.Struct):
+    received: str
+    topic: str
+    reason: str
+    payload: str
+    payload_encoding: str  # "utf-8", or "base64" for bytes that are not UTF-8
+
+
+class DeadLetterPage(msgspec.Struct):
+    count: int
+    items: list[DeadLetterItem]
+    next: str | None
+
+
+def _ms(value: datetime | None, default: datetime) -> int:
+    value = value or default
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # no offset given: read as UTC
+    return int(value.timestamp() * 1000)
+
+
+def _after(cursor: str | None) -> tuple[int, int] | None:
+    try:
+        return parse_cursor(cursor)
+    except ValueError as error:
+        raise ValidationException(
+            str(error), extra=[{"key": "cursor", "message": str(error)}]
+        ) from None
+
+
+def _dead_letter(row: dict[str, Any]) -> DeadLetterItem:
+    raw = bytes(row["payload"])
+    received = datetime.fromtimestamp(row["received_ms"] / 1000, UTC).isoformat()
+    try:
+        text, encoding = raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = base64.b64encode(raw).decode(), "base64"
+    return DeadLetterItem(received, row["topic"], row["reason"], text, encoding)
+
+
+class TelemetryApi(Controller):
+    path = "/api/v1"
+    tags = ("telemetry",)
+
+    @get("/machines/{machine:str}/telemetry", summary="Stored telemetry of a machine")
+    async def telemetry(
+        self,
+        machine: MachineCode,
+        from_: From = None,
+        to: To = None,
+        limit: Limit = 1000,
+        cursor: Cursor = None,
+    ) -> TelemetryPage:
+        now = datetime.now(UTC)
+        page = await telemetry_page(
+            machine, _ms(from_, now - timedelta(days=1)), _ms(to, now), limit, _after(cursor)
+        )
+        if page is None:
+            raise NotFoundException(detail=f"machine {machine!r} does not exist")
+        items = [msgspec.convert(item, TelemetryItem) for item in page.items]
+        return TelemetryPage(len(items), items, page.next_cursor)
+
+    @get("/telemetry/dead-letters", summary="Messages the ingest could not accept, with why")
+    async def dead_letters(
+        self, from_: From = None, limit: Limit = 1000, cursor: Cursor = None
+    ) -> DeadLetterPage:
+        start = _ms(from_, datetime.now(UTC) - timedelta(days=7))
+        page = await dead_letter_page(start, limit, _after(cursor))
+        items = [_dead_letter(row) for row in page.items]
+        return DeadLetterPage(len(items), items, page.next_cursor)
