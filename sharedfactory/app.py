@@ -25,17 +25,21 @@ from sharedfactory.i18n import formats
 from sharedfactory.settings import Settings
 from sharedfactory.web import presenters
 from sharedfactory.web.health import healthz
+from sharedfactory.web.live import LivePages
 from sharedfactory.web.pages import Pages
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SWAGGER = "/static/vendor/swagger-ui"
 
 
-def create_app(settings: Settings) -> Litestar:
+def create_app(settings: Settings, *, connection_pool: bool = True) -> Litestar:
+    """`connection_pool=False` keeps PostgreSQL connections per query, for callers (tests) that
+    also query from another event loop than the app's."""
     engine = use_database(settings.database_url)
     return Litestar(
         route_handlers=[
             Pages,
+            LivePages,
             FacilitiesApi,
             TelemetryApi,
             healthz,
@@ -43,7 +47,7 @@ def create_app(settings: Settings) -> Litestar:
         ],
         template_config=TemplateConfig(instance=_templates()),
         openapi_config=_openapi(),
-        lifespan=[_database_lifespan(engine)],
+        lifespan=[_database_lifespan(engine)] if connection_pool else [],
         debug=False,
         logging_config=None,
         state=State({"settings": settings, "engine": engine}),
@@ -73,6 +77,9 @@ def _templates() -> JinjaTemplateEngine:
     )
     environment.globals.update(
         clock=formats.clock,
+        clock_ms=formats.clock_ms,
+        process_value=presenters.process_value,
+        state_label=presenters.state_label,
         rupiah=formats.rupiah,
         number=formats.number,
         zone_abbreviation=formats.zone_abbreviation,

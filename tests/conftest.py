@@ -63,7 +63,7 @@ async def engine(settings: Settings) -> Engine:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings, engine: Engine) -> Litestar:
-    return create_app(settings)
+    return create_app(settings, connection_pool=False)
 
 
 @pytest.fixture

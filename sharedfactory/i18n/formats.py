@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -24,6 +24,11 @@ def clock(value: time | datetime, zone: str) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(ZoneInfo(zone)).time()
     return f"{value.hour:02d}.{value.minute:02d} {zone_abbreviation(zone)}"
+
+
+def clock_ms(ms: int, zone: str) -> str:
+    """Epoch milliseconds as `08.00 WIB` in the house's zone."""
+    return clock(datetime.fromtimestamp(ms / 1000, UTC), zone)
 
 
 def clock_span(start: time, end: time, zone: str) -> str:

@@ -33,3 +33,25 @@ def halal_label(status: str, gettext: Callable[[str], str]) -> str:
         "never_halal": gettext("Never halal"),
     }
     return labels[status]
+
+
+UNITS = {"c": "°C", "cmhg": "cmHg", "pct": "%", "min": "min", "a": "A", "rpm": "rpm", "kg": "kg"}
+
+
+def process_value(name: str, value: float) -> str:
+    """`oil_temp_c`, 84.2 -> `oil temp 84,2 °C`."""
+    quantity, _sep, unit = name.rpartition("_")
+    shown = f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{quantity.replace('_', ' ')} {shown} {UNITS.get(unit, unit)}"
+
+
+def state_label(state: str, gettext: Callable[[str], str]) -> str:
+    labels = {
+        "off": gettext("Off"),
+        "idle": gettext("Idle"),
+        "setup": gettext("Setting up"),
+        "running": gettext("Running"),
+        "fault": gettext("Fault"),
+        "maintenance": gettext("Maintenance"),
+    }
+    return labels.get(state, state)

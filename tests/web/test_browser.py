@@ -1,5 +1,6 @@
 """Debian's Chromium, driven by Playwright, reads the home page as a person would."""
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -77,4 +78,30 @@ def test_api_docs_render_from_local_files(server, browser):
     page.wait_for_selector(".swagger-ui .info", timeout=15_000)
     assert "sharedfactory" in page.locator(".swagger-ui .info").inner_text()
     assert failed == []
+    page.close()
+
+
+def test_live_board_updates_without_reload(server, browser, settings):
+    """Playwright's sync API holds the thread's event loop: the writes run in another thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.web.test_live import set_live
+
+    def write(*args):
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, set_live(settings, *args)).result()
+
+    write("batu-bara-kettle-1", "idle", "{}")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "/houses/batu-bara/live")
+    card = page.locator('[data-machine="batu-bara-kettle-1"] .state')
+    assert card.inner_text() == "Siaga"
+    write("batu-bara-kettle-1", "running", '{"product_temp_c": 91.0}')
+    page.wait_for_function(
+        """() => document.querySelector('[data-machine="batu-bara-kettle-1"] .state')
+                   .dataset.state === 'running'""",
+        timeout=15_000,
+    )
+    assert card.inner_text() == "Berjalan"
+    page.screenshot(path=str(ARTIFACTS / "live-board-390x844.png"))
     page.close()

@@ -1,0 +1,74 @@
+"""The live board of a house: every machine's state, booking, key values and alarms, pushed to
+the page with server-sent events (htmx's SSE extension swaps the board in place)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get
+from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
+
+from sharedfactory.devices.queries import live_board
+from sharedfactory.facilities.queries import HouseView, list_houses
+from sharedfactory.web.pages import Language, page_context, remember_language
+
+HouseCode = Annotated[str, Parameter(max_length=64)]
+PUSH_EVERY_S = 2.0
+STREAM_FOR_S = 15 * 60  # the browser reconnects after this; bounds a forgotten tab
+
+
+async def _house(code: str) -> HouseView:
+    found = await list_houses(code)
+    if not found:
+        raise NotFoundException(detail=f"house {code!r} does not exist")
+    return found[0]
+
+
+class LivePages(Controller):
+    path = "/houses/{house:str}/live"
+    include_in_schema = False
+
+    @get("/", name="live-board")
+    async def page(
+        self, request: Request[Any, Any, Any], house: HouseCode, lang: Language = None
+    ) -> Template:
+        context = page_context(request, lang) | {
+            "house": await _house(house),
+            "board": await live_board(house),
+        }
+        return remember_language(Template("pages/live.html", context=context), lang)
+
+    @get("/board", name="live-board-partial")
+    async def board(
+        self, request: Request[Any, Any, Any], house: HouseCode, lang: Language = None
+    ) -> Template:
+        context = page_context(request, lang) | {
+            "house": await _house(house),
+            "board": await live_board(house),
+        }
+        return Template("_partials/live_board.html", context=context)
+
+    @get("/stream", name="live-board-stream")
+    async def stream(
+        self, request: Request[Any, Any, Any], house: HouseCode, lang: Language = None
+    ) -> ServerSentEvent:
+        view = await _house(house)
+        context = page_context(request, lang) | {"house": view}
+        engine = request.app.template_engine
+        assert engine is not None, "create_app configures the template engine"
+        template = engine.get_template("_partials/live_board.html")
+
+        async def boards() -> AsyncIterator[ServerSentEventMessage]:
+            last = None
+            for _ in range(int(STREAM_FOR_S / PUSH_EVERY_S)):
+                html = template.render(**context, board=await live_board(house))
+                if html != last:
+                    last = html
+                    yield ServerSentEventMessage(data=html, event="board")
+                await asyncio.sleep(PUSH_EVERY_S)
+
+        return ServerSentEvent(boards())

@@ -1,0 +1,41 @@
+"""The live board of a house: server-rendered, then kept current by server-sent events."""
+
+import time
+
+import pytest
+
+from sharedfactory.devices.store import Batch, store_for
+from tests.devices.test_ingest import machine_id
+
+
+async def set_live(settings, code: str, state: str, values: str, booking=None) -> None:
+    store = store_for(settings.database_url)
+    now = int(time.time() * 1000)
+    await store.write(Batch(live=[(await machine_id(code), state, True, now, booking, values)]))
+    await store.close()
+
+
+async def test_live_board_shows_every_machine_in_indonesian(client, settings):
+    await set_live(settings, "sleman-fryer-1", "running", '{"oil_temp_c": 84.2}', "bk-0007")
+    page = await client.get("/houses/sleman/live")
+    assert page.status_code == 200
+    machines = (await client.get("/api/v1/houses/sleman/machines")).json()
+    for machine in machines:
+        assert f'data-machine="{machine["id"]}"' in page.text
+    assert "Berjalan" in page.text
+    assert "oil temp 84,2 °C" in page.text
+    assert "bk-0007" in page.text
+    assert 'sse-connect="/houses/sleman/live/stream?lang=id"' in page.text
+
+
+async def test_board_partial_in_english(client, settings):
+    await set_live(settings, "sleman-fryer-2", "fault", "{}")
+    partial = await client.get("/houses/sleman/live/board?lang=en")
+    assert partial.status_code == 200
+    assert "<html" not in partial.text
+    assert "Fault" in partial.text
+
+
+@pytest.mark.parametrize("path", ["/houses/atlantis/live", "/houses/atlantis/live/board"])
+async def test_unknown_house_is_404(client, path):
+    assert (await client.get(path)).status_code == 404
