@@ -20,6 +20,7 @@ from piccolo.engine.postgres import PostgresEngine
 from sharedfactory import __version__
 from sharedfactory.db.engine import use_database
 from sharedfactory.devices.api import TelemetryApi
+from sharedfactory.devices.booking_api import BookingTelemetryApi
 from sharedfactory.facilities.api import FacilitiesApi
 from sharedfactory.i18n import formats
 from sharedfactory.settings import Settings
@@ -42,6 +43,7 @@ def create_app(settings: Settings, *, connection_pool: bool = True) -> Litestar:
             LivePages,
             FacilitiesApi,
             TelemetryApi,
+            BookingTelemetryApi,
             healthz,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],

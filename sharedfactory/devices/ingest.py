@@ -21,6 +21,7 @@ from sharedfactory.devices.alarms import AlarmDetector
 from sharedfactory.devices.directory import MachineDirectory
 from sharedfactory.devices.messages import PayloadError, parse_state, parse_status, parse_telemetry
 from sharedfactory.devices.mqtt import MqttTarget
+from sharedfactory.devices.runs import HOUR_MS, roll_up
 from sharedfactory.devices.store import Batch, TelemetryStore
 from sharedfactory.devices.topics import SHARED_SUBSCRIPTION, SUBSCRIPTION, parse_topic
 
@@ -61,11 +62,15 @@ class IngestWorker:
         batch_size: int = 500,
         batch_seconds: float = 0.25,
         heartbeat: Path | None = None,
+        rollup_every_s: float = 30.0,
     ) -> None:
         self.target, self.store, self.directory = target, store, directory
         self.client_id, self.shared = client_id, shared
         self.batch_size, self.batch_seconds = batch_size, batch_seconds
         self.heartbeat = heartbeat
+        self.rollup_every_s = rollup_every_s
+        self._dirty_hours: set[tuple[int, int]] = set()
+        self._rolled_at = time.monotonic()
         self.stats = IngestStats()
         self._last_beat_ms = 0
         self.alarms = AlarmDetector()
@@ -121,8 +126,26 @@ class IngestWorker:
                     await self._store(batch, stop)
                     for delivery in batch:
                         client.ack(delivery.mid, delivery.qos)
+                await self._roll_up_if_due()
         finally:
             _disconnect(client, end_session)
+
+    async def _roll_up_if_due(self, force: bool = False) -> None:
+        """Recompute the hourly rollups of the hours this worker stored messages for."""
+        due = time.monotonic() - self._rolled_at >= self.rollup_every_s
+        if not self._dirty_hours or not (due or force):
+            return
+        dirty, self._dirty_hours = self._dirty_hours, set()
+        by_machine: dict[int, set[int]] = {}
+        for machine_id, hour in dirty:
+            by_machine.setdefault(machine_id, set()).add(hour)
+        try:
+            for machine_id, hours in by_machine.items():
+                await roll_up(machine_id, hours)
+        except Exception as error:  # database away: try again next time, keep the hours
+            log.warning("rollup failed (%s); will retry", error)
+            self._dirty_hours |= dirty
+        self._rolled_at = time.monotonic()
 
     def _beat(self) -> None:
         """Stats for `GET /healthz` and for other processes, at most once a second."""
@@ -209,6 +232,7 @@ class IngestWorker:
                 (machine.id, message.state, True, message.ts, message.booking, values)
             )
             batch.alarms += self.alarms.telemetry(machine, message)
+            self._dirty_hours.add((machine.id, message.ts - message.ts % HOUR_MS))
         elif topic.kind == "status":
             online = parse_status(delivery.payload) == "online"
             batch.online.append((machine.id, online, delivery.received_ms))
