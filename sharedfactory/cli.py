@@ -36,6 +36,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="join the shared subscription $share/ingest/... (several workers split the stream)",
     )
+    devices = commands.add_parser("devices", help="machine MQTT logins: issue (or rotate), revoke")
+    device_commands = devices.add_subparsers(dest="device_command", required=True)
+    for name, text in (
+        ("password", "a new password for MACHINE (shown once)"),
+        ("revoke", "revoke MACHINE's login"),
+    ):
+        device_command = device_commands.add_parser(name, help=text)
+        device_command.add_argument("machine", help="machine id, e.g. sleman-fryer-1")
     simulate = commands.add_parser("simulate", help="simulated machines publishing telemetry")
     simulate.add_argument("--interval", type=_seconds, default=5.0, help="seconds between messages")
     simulate.add_argument(
@@ -96,6 +104,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(operations.run_ingest(settings, args.worker, args.shared))
     elif args.command == "serve":
         operations.serve(settings)
+    elif args.command == "devices":
+        asyncio.run(operations.machine_login(settings, args.device_command, args.machine))
     elif args.command == "simulate":
         asyncio.run(operations.run_simulate(settings, args.interval, args.credentials))
     elif args.command == "demo":

@@ -166,3 +166,33 @@ async def run_simulate(settings: Settings, interval_s: float, credentials: Path 
         simulator = await embedded_simulator(settings.data_dir, port, interval_s)
     _say(f"simulating {len(simulator.models)} machines every {interval_s:g} s (Ctrl-C stops)")
     await simulator.run(_stop_on_signals())
+
+
+async def machine_login(settings: Settings, action: str, machine: str) -> None:
+    """Issue (rotate) or revoke a machine's MQTT login; a running embedded broker reloads."""
+    from sharedfactory.devices.embedded import EmbeddedBroker, reload_running_broker
+    from sharedfactory.devices.logins import (
+        UnknownMachine,
+        issue_machine_password,
+        revoke_machine_password,
+    )
+
+    await _connected(settings)
+    try:
+        if action == "password":
+            password = await issue_machine_password(machine)
+            print(f"{machine}: {password}")  # shown once; only its hash is kept
+        elif not await revoke_machine_password(machine):
+            _say(f"{machine} had no active login")
+    except UnknownMachine as error:
+        raise InvalidMachine(f"machine: {error}") from None
+    if not settings.mqtt_url:
+        await EmbeddedBroker(settings.data_dir).refresh_logins()
+        if reload_running_broker(settings.data_dir):
+            _say("the embedded broker re-read its password file")
+    else:
+        _say("an external broker keeps its own password file: apply the change there")
+
+
+class InvalidMachine(SettingsError):
+    """Reported like a bad setting: one line, exit 2."""

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["demo", "serve", "migrate", "seed"]
+COMMANDS = ["demo", "serve", "migrate", "seed", "ingest", "simulate", "devices"]
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -62,3 +62,14 @@ def test_migrate_and_seed_on_a_new_sqlite_file(tmp_path):
     assert "demo cluster written" in first.stderr
     assert "nothing seeded" in second.stderr
     assert (tmp_path / "data" / "secret_key").exists()
+
+
+def test_machine_login_for_an_unknown_machine_is_refused(tmp_path):
+    env = {
+        "SHAREDFACTORY_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}",
+        "SHAREDFACTORY_DATA_DIR": str(tmp_path / "data"),
+    }
+    assert run("migrate", **env).returncode == 0
+    result = run("devices", "password", "atlantis-1", **env)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "sharedfactory: machine: machine 'atlantis-1' does not exist"
