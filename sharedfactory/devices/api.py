@@ -12,15 +12,27 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import Parameter, QueryParameter
 
 from sharedfactory.devices.queries import dead_letter_page, parse_cursor, telemetry_page
+from sharedfactory.web.errors import not_found
 
 From = Annotated[
     datetime | None, QueryParameter(name="from", required=False, description="ISO 8601 start")
 ]
 To = Annotated[datetime | None, QueryParameter(name="to", required=False, description="ISO end")]
 Limit = Annotated[int, Parameter(ge=1, le=10_000, description="items per page")]
-Cursor = Annotated[
-    str | None, Parameter(required=False, max_length=40, description="`next` of the last page")
-]
+
+
+def _cursor(tie_digits: int) -> Any:
+    """The `next` of the previous page: `<ms>.<tie>`, bounded so every engine can compare it."""
+    return Parameter(
+        required=False,
+        max_length=40,
+        pattern=rf"^[0-9]{{1,15}}\.[0-9]{{1,{tie_digits}}}$",
+        description="the `next` value of the previous page",
+    )
+
+
+TelemetryCursor = Annotated[str | None, _cursor(10)]  # tie: seq, 0..2^32-1
+DeadLetterCursor = Annotated[str | None, _cursor(9)]  # tie: row id, an int4 on PostgreSQL
 MachineCode = Annotated[str, Parameter(max_length=64, description="machine id")]
 
 
@@ -83,14 +95,18 @@ class TelemetryApi(Controller):
     path = "/api/v1"
     tags = ("telemetry",)
 
-    @get("/machines/{machine:str}/telemetry", summary="Stored telemetry of a machine")
+    @get(
+        "/machines/{machine:str}/telemetry",
+        summary="Stored telemetry of a machine",
+        responses=not_found("machine"),
+    )
     async def telemetry(
         self,
         machine: MachineCode,
         from_: From = None,
         to: To = None,
         limit: Limit = 1000,
-        cursor: Cursor = None,
+        cursor: TelemetryCursor = None,
     ) -> TelemetryPage:
         now = datetime.now(UTC)
         page = await telemetry_page(
@@ -103,7 +119,7 @@ class TelemetryApi(Controller):
 
     @get("/telemetry/dead-letters", summary="Messages the ingest could not accept, with why")
     async def dead_letters(
-        self, from_: From = None, limit: Limit = 1000, cursor: Cursor = None
+        self, from_: From = None, limit: Limit = 1000, cursor: DeadLetterCursor = None
     ) -> DeadLetterPage:
         start = _ms(from_, datetime.now(UTC) - timedelta(days=7))
         page = await dead_letter_page(start, limit, _after(cursor))

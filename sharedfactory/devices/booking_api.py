@@ -13,6 +13,7 @@ from litestar.params import Parameter
 
 from sharedfactory.analytics.quality import CheckResult, Excursion
 from sharedfactory.devices.runs import BookingRun, booking_run, quality, usage
+from sharedfactory.web.errors import not_found
 
 BookingCode = Annotated[str, Parameter(max_length=64, description="booking id, e.g. `bk-0042`")]
 Grace = Annotated[int, Parameter(ge=0, le=24 * 60, description="minutes to start the run")]
@@ -51,7 +52,11 @@ class BookingTelemetryApi(Controller):
     path = "/api/v1/bookings/{booking:str}"
     tags = ("telemetry",)
 
-    @get("/usage", summary="Booked versus actual running time, and whether the run started")
+    @get(
+        "/usage",
+        summary="Booked versus actual running time, and whether the run started",
+        responses=not_found("booking"),
+    )
     async def usage(self, booking: BookingCode, grace_minutes: Grace = 15) -> UsageOut:
         run = await _run(booking)
         actual, started = usage(run, int(time.time() * 1000), grace_minutes)
@@ -64,7 +69,11 @@ class BookingTelemetryApi(Controller):
             started=started,
         )
 
-    @get("/quality", summary="The run's values checked against the machine's quality limits")
+    @get(
+        "/quality",
+        summary="The run's values checked against the machine's quality limits",
+        responses=not_found("booking"),
+    )
     async def quality(self, booking: BookingCode) -> QualityOut:
         run = await _run(booking)
         _limits, result = await quality(run)

@@ -10,6 +10,7 @@ from litestar.params import Parameter
 
 from sharedfactory.facilities.queries import list_houses, list_machines
 from sharedfactory.facilities.schemas import HouseOut, MachineOut
+from sharedfactory.web.errors import not_found
 
 HouseCode = Annotated[str, Parameter(max_length=64, description="house id, e.g. `batu-bara`")]
 
@@ -21,7 +22,12 @@ class FacilitiesApi(Controller):
     async def houses(self) -> list[HouseOut]:
         return [HouseOut.of(house) for house in await list_houses()]
 
-    @get("/{house:str}/machines", summary="Machines of one house", tags=["facilities"])
+    @get(
+        "/{house:str}/machines",
+        summary="Machines of one house",
+        tags=["facilities"],
+        responses=not_found("house"),
+    )
     async def machines(self, house: HouseCode) -> list[MachineOut]:
         if not await list_houses(house):
             raise NotFoundException(detail=f"house {house!r} does not exist")
