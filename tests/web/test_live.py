@@ -10,7 +10,8 @@ from tests.devices.test_ingest import machine_id
 
 async def set_live(settings, code: str, state: str, values: str, booking=None) -> None:
     store = store_for(settings.database_url)
-    now = int(time.time() * 1000)
+    # Later than anything other tests stored: the upsert keeps the newest report per machine.
+    now = 4_000_000_000_000 + time.monotonic_ns() // 1_000_000
     await store.write(Batch(live=[(await machine_id(code), state, True, now, booking, values)]))
     await store.close()
 
