@@ -8,7 +8,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -18,6 +20,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from sharedfactory import __version__
+from sharedfactory.accounts.deps import VIEWER_DEPENDENCIES
+from sharedfactory.accounts.web import AuthApi, LoginPages, login_rate_limit
 from sharedfactory.db.engine import use_database
 from sharedfactory.devices.api import TelemetryApi
 from sharedfactory.devices.booking_api import BookingTelemetryApi
@@ -25,6 +29,7 @@ from sharedfactory.facilities.api import FacilitiesApi
 from sharedfactory.i18n import formats
 from sharedfactory.settings import Settings
 from sharedfactory.web import presenters
+from sharedfactory.web.errors import page_or_json_error
 from sharedfactory.web.health import healthz
 from sharedfactory.web.live import LivePages
 from sharedfactory.web.pages import Pages
@@ -33,7 +38,9 @@ WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SWAGGER = "/static/vendor/swagger-ui"
 
 
-def create_app(settings: Settings, *, connection_pool: bool = True) -> Litestar:
+def create_app(
+    settings: Settings, *, connection_pool: bool = True, login_attempts_per_minute: int = 20
+) -> Litestar:
     """`connection_pool=False` keeps PostgreSQL connections per query, for callers (tests) that
     also query from another event loop than the app's."""
     engine = use_database(settings.database_url)
@@ -41,6 +48,8 @@ def create_app(settings: Settings, *, connection_pool: bool = True) -> Litestar:
         route_handlers=[
             Pages,
             LivePages,
+            LoginPages,
+            AuthApi,
             FacilitiesApi,
             TelemetryApi,
             BookingTelemetryApi,
@@ -53,6 +62,15 @@ def create_app(settings: Settings, *, connection_pool: bool = True) -> Litestar:
         debug=False,
         logging_config=None,
         state=State({"settings": settings, "engine": engine}),
+        dependencies=VIEWER_DEPENDENCIES,
+        csrf_config=CSRFConfig(
+            secret=settings.resolved_secret_key(),
+            cookie_name="sf_csrf",
+            cookie_httponly=True,
+            exclude=["/api/", "/schema"],  # JSON API: SameSite=Lax session cookie, JSON bodies
+        ),
+        exception_handlers={HTTPException: page_or_json_error},
+        middleware=[login_rate_limit(login_attempts_per_minute).middleware],
     )
 
 

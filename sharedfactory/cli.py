@@ -36,6 +36,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="join the shared subscription $share/ingest/... (several workers split the stream)",
     )
+    users = commands.add_parser("users", help="logins: `users add EMAIL --role ROLE`")
+    user_commands = users.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", help="create a login; the password is read from stdin")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=("admin", "operator", "auditor", "umkm"))
+    add.add_argument("--house", default=None, help="house id (operators)")
+    add.add_argument("--business", default=None, help="business id (UMKM)")
     devices = commands.add_parser("devices", help="machine MQTT logins: issue (or rotate), revoke")
     device_commands = devices.add_subparsers(dest="device_command", required=True)
     for name, text in (
@@ -104,6 +111,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(operations.run_ingest(settings, args.worker, args.shared))
     elif args.command == "serve":
         operations.serve(settings)
+    elif args.command == "users":
+        password = sys.stdin.readline().rstrip("\r\n")
+        asyncio.run(
+            operations.add_login(
+                settings, args.email, args.role, password, args.house, args.business
+            )
+        )
     elif args.command == "devices":
         asyncio.run(operations.machine_login(settings, args.device_command, args.machine))
     elif args.command == "simulate":

@@ -131,6 +131,9 @@ async def run_demo(settings: Settings, start: date) -> None:
         )
     else:
         _say("no mosquitto binary: telemetry is off (apt-get install mosquitto, or `make run`)")
+    from sharedfactory.demo.logins import demo_login_lines
+
+    _say("demo logins (role, e-mail, password, scope):\n" + "\n".join(demo_login_lines()))
     config = uvicorn.Config(create_app(settings), host=settings.host, port=settings.port)
     _say(f"serving on http://{settings.host}:{settings.port} (Ctrl-C stops)")
     try:
@@ -185,7 +188,7 @@ async def machine_login(settings: Settings, action: str, machine: str) -> None:
         elif not await revoke_machine_password(machine):
             _say(f"{machine} had no active login")
     except UnknownMachine as error:
-        raise InvalidMachine(f"machine: {error}") from None
+        raise InvalidInput(f"machine: {error}") from None
     if not settings.mqtt_url:
         await EmbeddedBroker(settings.data_dir).refresh_logins()
         if reload_running_broker(settings.data_dir):
@@ -194,5 +197,23 @@ async def machine_login(settings: Settings, action: str, machine: str) -> None:
         _say("an external broker keeps its own password file: apply the change there")
 
 
-class InvalidMachine(SettingsError):
+class InvalidInput(SettingsError):
     """Reported like a bad setting: one line, exit 2."""
+
+
+async def add_login(
+    settings: Settings,
+    email: str,
+    role: str,
+    password: str,
+    house: str | None,
+    business: str | None,
+) -> None:
+    from sharedfactory.accounts.service import AccountError, add_user
+
+    await _connected(settings)
+    try:
+        await add_user(email, role, password, house, business)
+    except AccountError as error:
+        raise InvalidInput(str(error)) from None
+    _say(f"login {email.strip().lower()} ({role}) created")

@@ -63,10 +63,33 @@ async def engine(settings: Settings) -> Engine:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings, engine: Engine) -> Litestar:
-    return create_app(settings, connection_pool=False)
+    return create_app(settings, connection_pool=False, login_attempts_per_minute=10_000)
 
 
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app=app) as client:
         yield client
+
+
+# The demo's own logins (sharedfactory/demo/logins.py), seeded with the demo.
+LOGINS = {
+    "admin": ("admin@demo.sharedfactory.id", "demo-admin-2026"),
+    "auditor": ("auditor@demo.sharedfactory.id", "demo-auditor-2026"),
+    "operator_sleman": ("operator.sleman@demo.sharedfactory.id", "demo-operator-2026"),
+    "operator_batu_bara": ("operator.batu-bara@demo.sharedfactory.id", "demo-operator-2026"),
+    "umkm_sri": ("sri@demo.sharedfactory.id", "demo-umkm-2026"),  # Sleman, keripik salak
+    "umkm_siti": ("siti@demo.sharedfactory.id", "demo-umkm-2026"),  # Batu Bara, sambal
+}
+
+
+async def log_in(client, who: str) -> None:
+    email, password = LOGINS[who]
+    response = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 201, response.text
+
+
+@pytest.fixture
+async def operator_client(client):
+    await log_in(client, "operator_sleman")
+    return client

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["demo", "serve", "migrate", "seed", "ingest", "simulate", "devices"]
+COMMANDS = ["demo", "serve", "migrate", "seed", "ingest", "simulate", "devices", "users"]
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -73,3 +73,43 @@ def test_machine_login_for_an_unknown_machine_is_refused(tmp_path):
     result = run("devices", "password", "atlantis-1", **env)
     assert result.returncode == 2
     assert result.stderr.strip() == "sharedfactory: machine: machine 'atlantis-1' does not exist"
+
+
+def test_users_add_reads_the_password_from_standard_input(tmp_path):
+    env = {
+        "SHAREDFACTORY_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}",
+        "SHAREDFACTORY_DATA_DIR": str(tmp_path / "data"),
+    }
+    assert run("migrate", **env).returncode == 0
+    command = [
+        sys.executable,
+        "-m",
+        "sharedfactory.cli",
+        "users",
+        "add",
+        "Auditor@Example.ID",
+        "--role",
+        "auditor",
+    ]
+    ok = subprocess.run(
+        command,
+        input="rahasia-sekali-2026\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "login auditor@example.id (auditor) created" in ok.stderr
+    short = subprocess.run(
+        [*command[:5], "b@example.id", "--role", "auditor"],
+        input="pendek\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+        check=False,
+    )
+    assert short.returncode == 2
+    assert short.stderr.strip() == "sharedfactory: password: at least 10 characters"

@@ -11,6 +11,7 @@ import urllib.request
 
 import pytest
 
+from tests.conftest import LOGINS
 from tests.support.server import free_port
 
 pytestmark = pytest.mark.skipif(
@@ -19,9 +20,19 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def get_json(url: str):
-    with urllib.request.urlopen(url, timeout=5) as response:
+def get_json(url: str, cookie: str = ""):
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=5) as response:
         return json.loads(response.read())
+
+
+def log_in(base: str, email: str, password: str) -> str:
+    body = json.dumps({"email": email, "password": password}).encode()
+    request = urllib.request.Request(
+        f"{base}/api/v1/auth/login", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers["Set-Cookie"].split(";")[0]
 
 
 def wait_for(check, seconds: float = 60):
@@ -53,8 +64,9 @@ def test_demo_runs_everything_and_stops_cleanly(tmp_path):
     try:
         health = wait_for(lambda: _all_up(get_json(f"{base}/healthz")))
         assert health, (tmp_path / "demo.log").read_text()[-3000:]
+        cookie = log_in(base, *LOGINS["operator_sleman"])  # the demo's own logins work
         telemetry = wait_for(
-            lambda: get_json(f"{base}/api/v1/machines/sleman-fryer-1/telemetry")["count"]
+            lambda: get_json(f"{base}/api/v1/machines/sleman-fryer-1/telemetry", cookie)["count"]
         )
         assert telemetry, "the simulated fryer's telemetry never reached the database"
         broker_pid = (tmp_path / "data" / "mqtt" / "mosquitto.pid").read_text().strip()

@@ -26,7 +26,7 @@ def create_table(table: type[Table]) -> list[str]:
     statements = [f"CREATE TABLE {name} (\n    " + ",\n    ".join(parts) + "\n)"]
     for column in table._meta.foreign_key_columns:
         column_name = column._meta.db_column_name
-        statements.append(f"CREATE INDEX {name}_{column_name} ON {name} ({column_name})")
+        statements.append(f'CREATE INDEX {name}_{column_name} ON {name} ("{column_name}")')
     return statements
 
 

@@ -8,6 +8,7 @@ settings handed to the app and never from import-time environment reads.
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -51,6 +52,14 @@ def use_database(url: str) -> Engine:
 
     for table in TABLES:
         table._meta.db = engine
+    # Piccolo's own migration table and its conf module keep the first engine they saw; a process
+    # that switches databases (a benchmark, a test) must move them too.
+    from piccolo.apps.migrations.tables import Migration
+
+    Migration._meta.db = engine
+    conf = sys.modules.get(PICCOLO_CONF)
+    if conf is not None:
+        conf.DB = engine  # type: ignore[attr-defined]
     return engine
 
 

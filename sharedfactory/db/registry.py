@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.table import Table
 
+from sharedfactory.accounts.tables import Session, User
 from sharedfactory.bookings.tables import Booking
 from sharedfactory.businesses.tables import Business, Permit
 from sharedfactory.devices.tables import (
@@ -51,4 +52,6 @@ TABLES: tuple[type[Table], ...] = (
     MachineLiveState,
     Alarm,
     HourlyRollup,
+    User,
+    Session,
 )

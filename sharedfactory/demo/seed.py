@@ -22,6 +22,7 @@ from sharedfactory.demo.catalog import (
     QUALITY_LIMITS,
 )
 from sharedfactory.demo.houses import HOUSES, MACHINE_TYPES, DemoHouse, DemoMachine
+from sharedfactory.demo.logins import seed_demo_logins
 from sharedfactory.demo.week import demo_week
 from sharedfactory.facilities.service import add_machine
 from sharedfactory.facilities.tables import (
@@ -76,6 +77,8 @@ async def seed(
         business_ids = await _seed_businesses(businesses, PersonalDataCipher(secret_key), start)
         say("pemesanan satu minggu")
         await _seed_week(businesses, start, machines, business_ids, classes)
+        say("akun demo")
+        await seed_demo_logins()
     return True
 
 

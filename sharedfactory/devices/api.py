@@ -11,8 +11,15 @@ from litestar import Controller, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import Parameter, QueryParameter
 
-from sharedfactory.devices.queries import dead_letter_page, parse_cursor, telemetry_page
-from sharedfactory.web.errors import not_found
+from sharedfactory.accounts.deps import Login, require_house, require_staff_or_operator
+from sharedfactory.devices.queries import (
+    bookings_of,
+    dead_letter_page,
+    machine_house,
+    parse_cursor,
+    telemetry_page,
+)
+from sharedfactory.web.errors import not_found, refused
 
 From = Annotated[
     datetime | None, QueryParameter(name="from", required=False, description="ISO 8601 start")
@@ -98,30 +105,53 @@ class TelemetryApi(Controller):
     @get(
         "/machines/{machine:str}/telemetry",
         summary="Stored telemetry of a machine",
-        responses=not_found("machine"),
+        responses=not_found("machine") | refused(401, 403),
     )
     async def telemetry(
         self,
+        login: Login,
         machine: MachineCode,
         from_: From = None,
         to: To = None,
         limit: Limit = 1000,
         cursor: TelemetryCursor = None,
     ) -> TelemetryPage:
+        found = await machine_house(machine)
+        if found is None:
+            raise NotFoundException(detail=f"machine {machine!r} does not exist")
+        machine_id, house = found
+        own_runs = None
+        if login.role == "umkm":
+            own_runs = await bookings_of(login.business or "")
+        else:
+            require_house(login, house)
         now = datetime.now(UTC)
         page = await telemetry_page(
-            machine, _ms(from_, now - timedelta(days=1)), _ms(to, now), limit, _after(cursor)
+            machine_id,
+            _ms(from_, now - timedelta(days=1)),
+            _ms(to, now),
+            limit,
+            _after(cursor),
+            own_runs,
         )
-        if page is None:
-            raise NotFoundException(detail=f"machine {machine!r} does not exist")
         items = [msgspec.convert(item, TelemetryItem) for item in page.items]
         return TelemetryPage(len(items), items, page.next_cursor)
 
-    @get("/telemetry/dead-letters", summary="Messages the ingest could not accept, with why")
+    @get(
+        "/telemetry/dead-letters",
+        summary="Messages the ingest could not accept, with why",
+        responses=refused(401, 403),
+    )
     async def dead_letters(
-        self, from_: From = None, limit: Limit = 1000, cursor: DeadLetterCursor = None
+        self,
+        login: Login,
+        from_: From = None,
+        limit: Limit = 1000,
+        cursor: DeadLetterCursor = None,
     ) -> DeadLetterPage:
+        require_staff_or_operator(login)
         start = _ms(from_, datetime.now(UTC) - timedelta(days=7))
-        page = await dead_letter_page(start, limit, _after(cursor))
+        house = login.house if login.role == "operator" else None
+        page = await dead_letter_page(start, limit, _after(cursor), house)
         items = [_dead_letter(row) for row in page.items]
         return DeadLetterPage(len(items), items, page.next_cursor)

@@ -11,9 +11,11 @@ from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 from litestar.params import Parameter
 
+from sharedfactory.accounts.deps import Login, require_house
+from sharedfactory.accounts.service import Viewer
 from sharedfactory.analytics.quality import CheckResult, Excursion
 from sharedfactory.devices.runs import BookingRun, booking_run, quality, usage
-from sharedfactory.web.errors import not_found
+from sharedfactory.web.errors import not_found, refused
 
 BookingCode = Annotated[str, Parameter(max_length=64, description="booking id, e.g. `bk-0042`")]
 Grace = Annotated[int, Parameter(ge=0, le=24 * 60, description="minutes to start the run")]
@@ -41,10 +43,13 @@ def _iso(ms: int | None) -> str | None:
     return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC).isoformat()
 
 
-async def _run(code: str) -> BookingRun:
+async def _run(code: str, login: Viewer) -> BookingRun:
+    """A UMKM sees its own bookings only: another's answers 404, as if it did not exist."""
     run = await booking_run(code)
-    if run is None:
+    if run is None or (login.role == "umkm" and run.business != login.business):
         raise NotFoundException(detail=f"booking {code!r} does not exist")
+    if login.role != "umkm":
+        require_house(login, run.house)
     return run
 
 
@@ -55,10 +60,12 @@ class BookingTelemetryApi(Controller):
     @get(
         "/usage",
         summary="Booked versus actual running time, and whether the run started",
-        responses=not_found("booking"),
+        responses=not_found("booking") | refused(401, 403),
     )
-    async def usage(self, booking: BookingCode, grace_minutes: Grace = 15) -> UsageOut:
-        run = await _run(booking)
+    async def usage(
+        self, login: Login, booking: BookingCode, grace_minutes: Grace = 15
+    ) -> UsageOut:
+        run = await _run(booking, login)
         actual, started = usage(run, int(time.time() * 1000), grace_minutes)
         return UsageOut(
             booking=booking,
@@ -72,10 +79,10 @@ class BookingTelemetryApi(Controller):
     @get(
         "/quality",
         summary="The run's values checked against the machine's quality limits",
-        responses=not_found("booking"),
+        responses=not_found("booking") | refused(401, 403),
     )
-    async def quality(self, booking: BookingCode) -> QualityOut:
-        run = await _run(booking)
+    async def quality(self, login: Login, booking: BookingCode) -> QualityOut:
+        run = await _run(booking, login)
         _limits, result = await quality(run)
         own = sum(1 for sample in run.samples if sample.booking == booking)
         return QualityOut(

@@ -109,6 +109,10 @@ class IngestWorker:
         client = self._client(asyncio.get_running_loop())
         properties = Properties(PacketTypes.CONNECT)
         properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        # Unacknowledged messages the broker may have in flight to us: a whole batch and more,
+        # since we acknowledge only after the batch commits (the default, 100, made messages
+        # wait in the broker: ~108 ms median against ~1.5 ms, bench/telemetry).
+        properties.ReceiveMaximum = min(65_535, max(2_000, 4 * self.batch_size))
         client.reconnect_delay_set(min_delay=1, max_delay=5)
         client.connect_async(
             self.target.host,
@@ -165,6 +169,11 @@ class IngestWorker:
             return []
         batch, deadline = [first], time.monotonic() + self.batch_seconds
         while len(batch) < self.batch_size and not stop.is_set():
+            try:
+                batch.append(self._queue.get_nowait())  # under load: no timer per message
+                continue
+            except asyncio.QueueEmpty:
+                pass
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break

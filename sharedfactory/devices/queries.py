@@ -8,6 +8,7 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
+from sharedfactory.bookings.tables import Booking
 from sharedfactory.devices.tables import Alarm, DeadLetter, MachineLiveState, TelemetryMessage
 from sharedfactory.facilities.tables import Machine
 
@@ -31,15 +32,37 @@ def parse_cursor(cursor: str | None) -> tuple[int, int] | None:
     return int(ts_text), int(tie_text)
 
 
+async def machine_house(machine: str) -> tuple[int, str] | None:
+    """(row id, house code) of a machine, or None."""
+    row = (
+        await Machine.select(
+            Machine._meta.primary_key.as_alias("pk"), Machine.house.code.as_alias("house")
+        )
+        .where(Machine.code == machine)
+        .first()
+        .run()
+    )
+    return None if row is None else (row["pk"], row["house"])
+
+
+async def bookings_of(business: str) -> list[str]:
+    rows = await Booking.select(Booking.code).where(Booking.business.code == business).run()
+    return [row["code"] for row in rows]
+
+
 async def telemetry_page(
-    machine: str, from_ms: int, to_ms: int, limit: int, after: tuple[int, int] | None
-) -> Page | None:
-    """None when the machine does not exist."""
-    row = await Machine.select(Machine._meta.primary_key).where(Machine.code == machine).first()
-    if row is None:
-        return None
+    machine_id: int,
+    from_ms: int,
+    to_ms: int,
+    limit: int,
+    after: tuple[int, int] | None,
+    only_bookings: list[str] | None = None,
+) -> Page:
+    """`only_bookings`: a UMKM sees the messages of its own runs only."""
     t = TelemetryMessage
-    where: Combinable = (t.machine == row["id"]) & (t.ts_ms >= from_ms) & (t.ts_ms < to_ms)
+    where: Combinable = (t.machine == machine_id) & (t.ts_ms >= from_ms) & (t.ts_ms < to_ms)
+    if only_bookings is not None:
+        where &= t.booking.is_in(only_bookings or [""])
     if after is not None:
         where &= (t.ts_ms > after[0]) | ((t.ts_ms == after[0]) & (t.seq > after[1]))
     rows = await t.select().where(where).order_by(t.ts_ms).order_by(t.seq).limit(limit + 1).run()
@@ -60,10 +83,15 @@ def _telemetry_item(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def dead_letter_page(from_ms: int, limit: int, after: tuple[int, int] | None) -> Page:
+async def dead_letter_page(
+    from_ms: int, limit: int, after: tuple[int, int] | None, house: str | None = None
+) -> Page:
+    """`house`: only letters whose topic names that house (an operator's scope)."""
     d = DeadLetter
     pk = d._meta.primary_key
     where: Combinable = d.received_ms >= from_ms
+    if house is not None:
+        where &= d.topic.like(f"sf/v1/{house}/%")
     if after is not None:
         where &= (d.received_ms > after[0]) | ((d.received_ms == after[0]) & (pk > after[1]))
     rows = await d.select().where(where).order_by(d.received_ms).order_by(pk).limit(limit + 1).run()

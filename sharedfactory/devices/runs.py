@@ -86,6 +86,8 @@ class BookingRun:
     code: str
     machine_id: int
     machine: str
+    house: str
+    business: str
     starts_ms: int
     ends_ms: int
     samples: list[Sample]
@@ -96,6 +98,8 @@ async def booking_run(code: str, margin_ms: int = HOUR_MS) -> BookingRun | None:
         await Booking.select(
             Booking.machine.as_alias("machine_id"),
             Booking.machine.code.as_alias("machine"),
+            Booking.machine._.house._.code.as_alias("house"),
+            Booking.business.code.as_alias("business"),
             Booking.starts_at,
             Booking.ends_at,
         )
@@ -107,7 +111,16 @@ async def booking_run(code: str, margin_ms: int = HOUR_MS) -> BookingRun | None:
         return None
     starts, ends = _ms(row["starts_at"]), _ms(row["ends_at"])
     samples = await samples_between(row["machine_id"], starts - margin_ms, ends + margin_ms)
-    return BookingRun(code, row["machine_id"], row["machine"], starts, ends, samples)
+    return BookingRun(
+        code,
+        row["machine_id"],
+        row["machine"],
+        row["house"],
+        row["business"],
+        starts,
+        ends,
+        samples,
+    )
 
 
 def usage(run: BookingRun, now_ms: int, grace_minutes: int) -> tuple[BookedVsActual, bool | None]:

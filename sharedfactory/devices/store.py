@@ -55,11 +55,19 @@ class Batch:
             for a in self.alarms
         ]
 
+    def latest_live(self) -> list[tuple[Any, ...]]:
+        """One live-state row per machine: the newest of the batch (column 3 is ts_ms)."""
+        newest: dict[Any, tuple[Any, ...]] = {}
+        for row in self.live:
+            if row[0] not in newest or row[3] >= newest[row[0]][3]:
+                newest[row[0]] = row
+        return list(newest.values())
+
     def statements(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
         parts = [
             (INSERT_TELEMETRY, self.telemetry),
             (INSERT_DEAD, self.dead),
-            (UPSERT_LIVE, self.live),
+            (UPSERT_LIVE, self.latest_live()),
             (UPSERT_ONLINE, self.online),
             (UPSERT_STATE, self.states),
             (INSERT_ALARM, self.alarm_rows()),

@@ -12,6 +12,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
 
+from sharedfactory.accounts.deps import Login, require_house
+from sharedfactory.accounts.service import Viewer
 from sharedfactory.devices.queries import live_board
 from sharedfactory.facilities.queries import HouseView, list_houses
 from sharedfactory.web.pages import Language, page_context, remember_language
@@ -21,10 +23,12 @@ PUSH_EVERY_S = 2.0
 STREAM_FOR_S = 15 * 60  # the browser reconnects after this; bounds a forgotten tab
 
 
-async def _house(code: str) -> HouseView:
+async def _house(code: str, login: Viewer) -> HouseView:
+    """The live board is for the house's operators, admins and auditors."""
     found = await list_houses(code)
     if not found:
         raise NotFoundException(detail=f"house {code!r} does not exist")
+    require_house(login, code)
     return found[0]
 
 
@@ -34,30 +38,42 @@ class LivePages(Controller):
 
     @get("/", name="live-board")
     async def page(
-        self, request: Request[Any, Any, Any], house: HouseCode, lang: Language = None
+        self,
+        request: Request[Any, Any, Any],
+        login: Login,
+        house: HouseCode,
+        lang: Language = None,
     ) -> Template:
-        context = page_context(request, lang) | {
-            "house": await _house(house),
+        context = page_context(request, lang, login) | {
+            "house": await _house(house, login),
             "board": await live_board(house),
         }
         return remember_language(Template("pages/live.html", context=context), lang)
 
     @get("/board", name="live-board-partial")
     async def board(
-        self, request: Request[Any, Any, Any], house: HouseCode, lang: Language = None
+        self,
+        request: Request[Any, Any, Any],
+        login: Login,
+        house: HouseCode,
+        lang: Language = None,
     ) -> Template:
-        context = page_context(request, lang) | {
-            "house": await _house(house),
+        context = page_context(request, lang, login) | {
+            "house": await _house(house, login),
             "board": await live_board(house),
         }
         return Template("_partials/live_board.html", context=context)
 
     @get("/stream", name="live-board-stream")
     async def stream(
-        self, request: Request[Any, Any, Any], house: HouseCode, lang: Language = None
+        self,
+        request: Request[Any, Any, Any],
+        login: Login,
+        house: HouseCode,
+        lang: Language = None,
     ) -> ServerSentEvent:
-        view = await _house(house)
-        context = page_context(request, lang) | {"house": view}
+        view = await _house(house, login)
+        context = page_context(request, lang, login) | {"house": view}
         engine = request.app.template_engine
         assert engine is not None, "create_app configures the template engine"
         template = engine.get_template("_partials/live_board.html")

@@ -8,6 +8,8 @@ from litestar import Controller, Request, Response, get
 from litestar.params import Parameter
 from litestar.response import Template
 
+from sharedfactory.accounts.deps import CurrentViewer
+from sharedfactory.accounts.service import Viewer
 from sharedfactory.facilities.queries import list_houses, list_machines
 from sharedfactory.i18n.catalog import LANGUAGES, choose_language, gettext_for
 
@@ -17,9 +19,11 @@ Language = Annotated[
 ]
 
 
-def page_context(request: Request[Any, Any, Any], lang: str | None) -> dict[str, Any]:
+def page_context(
+    request: Request[Any, Any, Any], lang: str | None, viewer: Viewer | None = None
+) -> dict[str, Any]:
     language = choose_language(lang or request.cookies.get(LANG_COOKIE))
-    return {"lang": language, "languages": LANGUAGES, "_": gettext_for(language)}
+    return {"lang": language, "languages": LANGUAGES, "_": gettext_for(language), "viewer": viewer}
 
 
 R = TypeVar("R", bound=Response[Any])
@@ -35,11 +39,13 @@ class Pages(Controller):
     include_in_schema = False
 
     @get("/", name="home")
-    async def home(self, request: Request[Any, Any, Any], lang: Language = None) -> Template:
+    async def home(
+        self, request: Request[Any, Any, Any], viewer: CurrentViewer, lang: Language = None
+    ) -> Template:
         machines = await list_machines()
         houses = [
             (house, [m for m in machines if m.house_code == house.code])
             for house in await list_houses()
         ]
-        context = page_context(request, lang) | {"houses": houses}
+        context = page_context(request, lang, viewer) | {"houses": houses}
         return remember_language(Template("pages/home.html", context=context), lang)

@@ -37,18 +37,18 @@ async def fryer_run(settings, engine):
     return booking["code"], start, end, len(rows)
 
 
-async def test_usage_counts_the_running_time_of_the_booking(client, fryer_run):
+async def test_usage_counts_the_running_time_of_the_booking(operator_client, fryer_run):
     code, start, end, _n = fryer_run
-    body = (await client.get(f"/api/v1/bookings/{code}/usage")).json()
+    body = (await operator_client.get(f"/api/v1/bookings/{code}/usage")).json()
     assert body["machine"] == "sleman-fryer-1"
     assert body["booked_hours"] == pytest.approx((end - start) / HOUR_MS, abs=1e-3)
     assert body["actual_running_hours"] == pytest.approx(body["booked_hours"], rel=0.02)
     assert body["started"] is True
 
 
-async def test_quality_record_names_the_excursion(client, fryer_run):
+async def test_quality_record_names_the_excursion(operator_client, fryer_run):
     code, start, _end, n = fryer_run
-    body = (await client.get(f"/api/v1/bookings/{code}/quality")).json()
+    body = (await operator_client.get(f"/api/v1/bookings/{code}/quality")).json()
     assert body["samples"] == n
     assert body["passed"] is False
     checks = {c["value_name"]: c for c in body["checks"]}
@@ -59,8 +59,8 @@ async def test_quality_record_names_the_excursion(client, fryer_run):
     assert excursion["start_ms"] == start + 20 * STEP_MS
 
 
-async def test_unknown_booking_is_404(client):
-    assert (await client.get("/api/v1/bookings/bk-nope/usage")).status_code == 404
+async def test_unknown_booking_is_404(operator_client):
+    assert (await operator_client.get("/api/v1/bookings/bk-nope/usage")).status_code == 404
 
 
 async def test_rollups_add_up_to_the_run(fryer_run):

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import LOGINS
 from tests.support.server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -94,6 +95,12 @@ def test_live_board_updates_without_reload(server, browser, settings):
     write("batu-bara-kettle-1", "idle", "{}")
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(server + "/houses/batu-bara/live")
+    page.wait_for_url("**/login?next=**")  # the board is for the house's staff: log in first
+    email, password = LOGINS["operator_batu_bara"]
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/houses/batu-bara/live")
     card = page.locator('[data-machine="batu-bara-kettle-1"] .state')
     assert card.inner_text() == "Siaga"
     write("batu-bara-kettle-1", "running", '{"product_temp_c": 91.0}')

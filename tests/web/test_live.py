@@ -5,6 +5,7 @@ import time
 import pytest
 
 from sharedfactory.devices.store import Batch, store_for
+from tests.conftest import log_in
 from tests.devices.test_ingest import machine_id
 
 
@@ -16,7 +17,8 @@ async def set_live(settings, code: str, state: str, values: str, booking=None) -
     await store.close()
 
 
-async def test_live_board_shows_every_machine_in_indonesian(client, settings):
+async def test_live_board_shows_every_machine_in_indonesian(operator_client, settings):
+    client = operator_client
     await set_live(settings, "sleman-fryer-1", "running", '{"oil_temp_c": 84.2}', "bk-0007")
     page = await client.get("/houses/sleman/live")
     assert page.status_code == 200
@@ -29,7 +31,8 @@ async def test_live_board_shows_every_machine_in_indonesian(client, settings):
     assert 'sse-connect="/houses/sleman/live/stream?lang=id"' in page.text
 
 
-async def test_board_partial_in_english(client, settings):
+async def test_board_partial_in_english(operator_client, settings):
+    client = operator_client
     await set_live(settings, "sleman-fryer-2", "fault", "{}")
     partial = await client.get("/houses/sleman/live/board?lang=en")
     assert partial.status_code == 200
@@ -38,5 +41,19 @@ async def test_board_partial_in_english(client, settings):
 
 
 @pytest.mark.parametrize("path", ["/houses/atlantis/live", "/houses/atlantis/live/board"])
-async def test_unknown_house_is_404(client, path):
-    assert (await client.get(path)).status_code == 404
+async def test_unknown_house_is_404(operator_client, path):
+    assert (await operator_client.get(path)).status_code == 404
+
+
+async def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = await client.get("/houses/sleman/live", follow_redirects=False)
+    assert response.status_code in (302, 303, 307)
+    assert response.headers["location"] == "/login?next=/houses/sleman/live"
+
+
+@pytest.mark.parametrize("who", ["umkm_sri", "operator_batu_bara"])
+async def test_the_board_is_for_the_house_staff_only(client, who):
+    await log_in(client, who)
+    page = await client.get("/houses/sleman/live")
+    assert page.status_code == 403
+    assert "<html" in page.text  # a page for a person, not JSON

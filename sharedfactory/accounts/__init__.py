@@ -1,0 +1,1 @@
+"""Users, roles, sessions and the guards that keep each role in its scope."""
