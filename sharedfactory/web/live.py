@@ -32,6 +32,13 @@ async def _house(code: str, login: Viewer) -> HouseView:
     return found[0]
 
 
+async def _board_context(
+    request: Request[Any, Any, Any], lang: str | None, login: Viewer, house: str
+) -> dict[str, Any]:
+    view = await _house(house, login)
+    return page_context(request, lang, login) | {"house": view, "board": await live_board(house)}
+
+
 class LivePages(Controller):
     path = "/houses/{house:str}/live"
     include_in_schema = False
@@ -44,10 +51,7 @@ class LivePages(Controller):
         house: HouseCode,
         lang: Language = None,
     ) -> Template:
-        context = page_context(request, lang, login) | {
-            "house": await _house(house, login),
-            "board": await live_board(house),
-        }
+        context = await _board_context(request, lang, login, house)
         return remember_language(Template("pages/live.html", context=context), lang)
 
     @get("/board", name="live-board-partial")
@@ -58,10 +62,7 @@ class LivePages(Controller):
         house: HouseCode,
         lang: Language = None,
     ) -> Template:
-        context = page_context(request, lang, login) | {
-            "house": await _house(house, login),
-            "board": await live_board(house),
-        }
+        context = await _board_context(request, lang, login, house)
         return Template("_partials/live_board.html", context=context)
 
     @get("/stream", name="live-board-stream")
