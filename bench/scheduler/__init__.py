@@ -1,0 +1,1 @@
+"""Scheduler benchmarks: public instances, generated weeks, a CP-SAT peer and a runner."""
