@@ -32,6 +32,7 @@ from sharedfactory.web import presenters
 from sharedfactory.web.errors import page_or_json_error
 from sharedfactory.web.health import healthz
 from sharedfactory.web.live import LivePages
+from sharedfactory.web.machine_page import MachinePage
 from sharedfactory.web.pages import Pages
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -48,6 +49,7 @@ def create_app(
         route_handlers=[
             Pages,
             LivePages,
+            MachinePage,
             LoginPages,
             AuthApi,
             FacilitiesApi,

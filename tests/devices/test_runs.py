@@ -77,3 +77,14 @@ async def test_rollups_add_up_to_the_run(fryer_run):
     running = sum(r["running_s"] for r in rows)
     assert running == pytest.approx((end - start) / 1000, abs=60)
     assert sum(r["good"] for r in rows) == (n - 1) * 10
+
+
+async def test_recent_runs_of_the_machine_page(fryer_run):
+    from sharedfactory.web.machine_page import recent_runs
+
+    code, _start, end, _n = fryer_run
+    runs = await recent_runs(await machine_id("sleman-fryer-1"), now_ms=end + 3_600_000)
+    run = next(r for r in runs if r["code"] == code)
+    assert run["passed"] is False  # the 92.5 C excursion
+    assert run["actual_h"] == pytest.approx(run["booked_h"], rel=0.02)
+    assert run["started"] is True

@@ -57,3 +57,11 @@ async def test_the_board_is_for_the_house_staff_only(client, who):
     page = await client.get("/houses/sleman/live")
     assert page.status_code == 403
     assert "<html" in page.text  # a page for a person, not JSON
+
+
+async def test_machine_page_for_the_house_staff(operator_client, client):
+    page = await operator_client.get("/machines/sleman-fryer-1")
+    assert page.status_code == 200
+    assert "Produksi terakhir" in page.text
+    assert (await operator_client.get("/machines/batu-bara-retort-1")).status_code == 403
+    assert (await operator_client.get("/machines/atlantis-9")).status_code == 404
