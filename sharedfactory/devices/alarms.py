@@ -43,6 +43,8 @@ class AlarmDetector:
             value = message.values.get(limit.value_name)
             if value is None or limit.hold_seconds is not None or message.state != "running":
                 continue  # hold rules are judged per run, not per message
+            if limit.product_class is not None:
+                continue  # a product's own limits are judged per run, where its class is known
             outside = limit.violated_by(value)
             if outside and not self._outside.get((machine.id, limit.value_name), False):
                 events.append(_excursion(machine, limit.value_name, value, limit.standard, message))

@@ -18,6 +18,10 @@ class ValueLimit:
     max_value: float | None
     hold_seconds: int | None
     standard: str
+    product_class: str | None = None  # None: every product on this machine type
+
+    def applies_to(self, product_class: str | None) -> bool:
+        return self.product_class is None or self.product_class == product_class
 
     def violated_by(self, value: float) -> bool:
         too_low = self.min_value is not None and value < self.min_value
@@ -69,7 +73,10 @@ class MachineDirectory:
 
 async def _limits_by_type() -> dict[int, tuple[ValueLimit, ...]]:
     result: dict[int, list[ValueLimit]] = {}
-    for row in await QualityLimit.select().run():
+    rows = await QualityLimit.select(
+        *QualityLimit.all_columns(), QualityLimit.product_class.code.as_alias("class_code")
+    ).run()
+    for row in rows:
         result.setdefault(row["machine_type"], []).append(
             ValueLimit(
                 row["value_name"],
@@ -77,6 +84,7 @@ async def _limits_by_type() -> dict[int, tuple[ValueLimit, ...]]:
                 _float(row["max_value"]),
                 row["hold_seconds"],
                 row["standard"],
+                row["class_code"],
             )
         )
     return {key: tuple(value) for key, value in result.items()}

@@ -88,6 +88,7 @@ class BookingRun:
     machine: str
     house: str
     business: str
+    product_class: str
     starts_ms: int
     ends_ms: int
     samples: list[Sample]
@@ -100,6 +101,7 @@ async def booking_run(code: str, margin_ms: int = HOUR_MS) -> BookingRun | None:
             Booking.machine.code.as_alias("machine"),
             Booking.machine._.house._.code.as_alias("house"),
             Booking.business.code.as_alias("business"),
+            Booking.product_class.code.as_alias("product_class"),
             Booking.starts_at,
             Booking.ends_at,
         )
@@ -117,6 +119,7 @@ async def booking_run(code: str, margin_ms: int = HOUR_MS) -> BookingRun | None:
         row["machine"],
         row["house"],
         row["business"],
+        row["product_class"],
         starts,
         ends,
         samples,
@@ -136,6 +139,7 @@ async def quality(run: BookingRun) -> tuple[list[Limit], QualityResult]:
     limits = [
         Limit(x.value_name, x.min_value, x.max_value, x.hold_seconds, x.standard)
         for x in machine.limits
+        if x.applies_to(run.product_class)
     ]
     own = [s for s in run.samples if s.booking == run.code]
     return limits, evaluate_run(limits, own)

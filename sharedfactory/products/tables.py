@@ -35,9 +35,11 @@ class Changeover(Table):
 
 
 class QualityLimit(Table):
-    """A HACCP critical limit on one named process value of a machine type."""
+    """A HACCP critical limit on one named process value of a machine type, for every product
+    (`product_class` empty) or for one product class only."""
 
     machine_type = ForeignKey(MachineType, null=False, on_delete=OnDelete.cascade)
+    product_class = ForeignKey(ProductClass, null=True, default=None, on_delete=OnDelete.cascade)
     value_name = Varchar(length=64, null=False)
     min_value = Numeric(digits=(10, 3), null=True, default=None)
     max_value = Numeric(digits=(10, 3), null=True, default=None)
@@ -47,4 +49,4 @@ class QualityLimit(Table):
     has_a_limit = Check("min_value IS NOT NULL OR max_value IS NOT NULL")
     min_below_max = Check("min_value IS NULL OR max_value IS NULL OR min_value <= max_value")
     hold_positive = Check("hold_seconds IS NULL OR hold_seconds > 0")
-    once = Unique(["machine_type", "value_name"])
+    once = Unique(["machine_type", "product_class", "value_name"])

@@ -88,3 +88,27 @@ async def test_recent_runs_of_the_machine_page(fryer_run):
     assert run["passed"] is False  # the 92.5 C excursion
     assert run["actual_h"] == pytest.approx(run["booked_h"], rel=0.02)
     assert run["started"] is True
+
+
+async def test_a_limit_of_another_product_class_does_not_apply(operator_client, fryer_run):
+    from sharedfactory.facilities.tables import MachineType
+    from sharedfactory.products.tables import ProductClass, QualityLimit
+
+    code, _start, _end, _n = fryer_run
+    fryer_type = await MachineType.select().where(MachineType.code == "vacuum_fryer").first()
+    non_halal = await ProductClass.select().where(ProductClass.code == "non-halal").first()
+    only_non_halal = QualityLimit(
+        machine_type=fryer_type["id"],
+        product_class=non_halal["id"],
+        value_name="oil_temp_c",
+        max_value=50,
+        standard="a test limit for non-halal products only",
+    )
+    await only_non_halal.save()
+    try:
+        body = (await operator_client.get(f"/api/v1/bookings/{code}/quality")).json()
+        standards = [check["standard"] for check in body["checks"]]
+        assert "a test limit for non-halal products only" not in standards
+        assert len(body["checks"]) == 2
+    finally:
+        await only_non_halal.remove()

@@ -43,7 +43,7 @@ def publish(
         client.loop_stop()
 
 
-async def eventually(check: Any, timeout: float = 30, interval: float = 0.1) -> Any:
+async def eventually(check: Any, timeout: float = 60, interval: float = 0.1) -> Any:
     """Await `check()` until it returns something truthy; return it (or fail after timeout)."""
     deadline = time.monotonic() + timeout
     while True:
