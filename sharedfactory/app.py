@@ -25,6 +25,7 @@ from sharedfactory.accounts.web import AuthApi, LoginPages, login_rate_limit
 from sharedfactory.db.engine import use_database
 from sharedfactory.devices.api import TelemetryApi
 from sharedfactory.devices.booking_api import BookingTelemetryApi
+from sharedfactory.devices.credentials_api import MachineLoginApi
 from sharedfactory.facilities.api import FacilitiesApi
 from sharedfactory.i18n import formats
 from sharedfactory.settings import Settings
@@ -55,6 +56,7 @@ def create_app(
             FacilitiesApi,
             TelemetryApi,
             BookingTelemetryApi,
+            MachineLoginApi,
             healthz,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
