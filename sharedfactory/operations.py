@@ -42,23 +42,24 @@ async def migrate_database(settings: Settings) -> None:
     await migrate(await _connected(settings))
 
 
+async def _seed(settings: Settings, start: date) -> bool:
+    written = await seed(
+        settings.resolved_secret_key(), start, progress=lambda step: _say(f"seed: {step}")
+    )
+    if written:
+        _say(f"demo cluster written (week of {start.isoformat()})")
+    return written
+
+
 async def seed_database(settings: Settings, start: date) -> None:
     await _connected(settings)
-    if await seed(
-        settings.resolved_secret_key(), start, progress=lambda step: _say(f"seed: {step}")
-    ):
-        _say(f"demo cluster written (week of {start.isoformat()})")
-    else:
+    if not await _seed(settings, start):
         _say("houses exist already; nothing seeded")
 
 
 async def prepare_demo(settings: Settings, start: date) -> None:
-    engine = await _connected(settings)
-    await migrate(engine)
-    if await seed(
-        settings.resolved_secret_key(), start, progress=lambda step: _say(f"seed: {step}")
-    ):
-        _say(f"demo cluster written (week of {start.isoformat()})")
+    await migrate(await _connected(settings))
+    await _seed(settings, start)
 
 
 async def run_ingest(settings: Settings, worker: int, shared: bool = False) -> None:
