@@ -17,6 +17,7 @@ class MqttTarget:
     username: str
     password: str
     tls: bool = False
+    protocol: int = 5  # 5, or 311 for a broker that speaks only MQTT 3.1.1 (the amqtt fallback)
 
     @classmethod
     def from_url(cls, url: str) -> MqttTarget:
@@ -31,13 +32,22 @@ class MqttTarget:
         )
 
     def client(self, client_id: str, manual_ack: bool = False) -> Client:
-        """A paho 2 client speaking MQTT 5 with this login (not yet connected)."""
-        client = Client(
-            CallbackAPIVersion.VERSION2,
-            client_id=client_id,
-            protocol=MQTTProtocolVersion.MQTTv5,
-            manual_ack=manual_ack,
-        )
+        """A paho 2 client with this login (not yet connected)."""
+        if self.protocol == 5:
+            client = Client(
+                CallbackAPIVersion.VERSION2,
+                client_id=client_id,
+                protocol=MQTTProtocolVersion.MQTTv5,
+                manual_ack=manual_ack,
+            )
+        else:  # MQTT 3.1.1: the persistent session is asked for here, not at connect
+            client = Client(
+                CallbackAPIVersion.VERSION2,
+                client_id=client_id,
+                protocol=MQTTProtocolVersion.MQTTv311,
+                clean_session=False,
+                manual_ack=manual_ack,
+            )
         client.username_pw_set(self.username, self.password)
         if self.tls:
             client.tls_set_context(ssl.create_default_context())

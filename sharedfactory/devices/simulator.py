@@ -29,16 +29,19 @@ class FleetSimulator:
         passwords: dict[str, str],
         interval_s: float = 5.0,
         seed: int = 2026,
+        protocol: int = 5,
     ) -> None:
         self.fleet, self.interval_s = fleet, interval_s
         self.host, self.port, self.passwords = host, port, passwords
+        self.protocol = protocol
         machines = [m for m in fleet.machines if m.machine in passwords]
         self.models = {m.machine: (m, MachineModel(m, seed + i)) for i, m in enumerate(machines)}
         self.sequence = dict.fromkeys(self.models, 0)
         self.published = 0
 
     def _connect(self, machine: SimulatedMachine) -> Client:
-        target = MqttTarget(self.host, self.port, machine.machine, self.passwords[machine.machine])
+        login = machine.machine, self.passwords[machine.machine]
+        target = MqttTarget(self.host, self.port, *login, protocol=self.protocol)
         client = target.client(f"sim-{machine.machine}")
         status = topic_for(machine.house, machine.machine, "status")
         client.will_set(status, "offline", qos=1, retain=True)

@@ -52,7 +52,7 @@ async def broker_status(settings: Settings) -> str:
         return "not started"
     port = int(port_file.read_text())
     up = await _reachable("127.0.0.1", port)
-    return f"{'ok' if up else 'down'} (embedded mosquitto on 127.0.0.1:{port})"
+    return f"{'ok' if up else 'down'} (embedded broker on 127.0.0.1:{port})"
 
 
 def ingest_status(data_dir: Path, now_ms: int | None = None) -> str:

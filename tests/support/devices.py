@@ -25,9 +25,15 @@ def payload(seq: int, ts: int | None = None, **fields: Any) -> bytes:
 
 
 def publish(
-    target: MqttTarget, topic: str, payloads: list[bytes], client_id: str, timeout: float = 60
+    target: MqttTarget,
+    topic: str,
+    payloads: list[bytes],
+    client_id: str,
+    timeout: float = 60,
+    linger: float = 0.0,
 ) -> None:
-    """Publish with QoS 1 and wait until the broker has acknowledged every message."""
+    """Publish with QoS 1, wait until the broker has acknowledged every message, then stay
+    connected `linger` seconds (amqtt drops what it has not forwarded when a publisher leaves)."""
     client = target.client(client_id)
     client.max_queued_messages_set(0)
     client.connect(target.host, target.port)
@@ -38,6 +44,7 @@ def publish(
         for info in infos:
             info.wait_for_publish(timeout=max(0.1, deadline - time.monotonic()))
             assert info.is_published(), "the broker did not acknowledge a QoS 1 message"
+        time.sleep(linger)
     finally:
         client.disconnect()
         client.loop_stop()
