@@ -16,6 +16,8 @@ from sharedfactory.scheduler.milp import solve_milp
 from sharedfactory.scheduler.objective import objective_value, rank
 from sharedfactory.scheduler.options import components
 from sharedfactory.scheduler.problem import Assignment, Problem, Request, Solution, Unserved
+from sharedfactory.scheduler.sequence import applies as sequence_applies
+from sharedfactory.scheduler.sequence import sequence_search
 from sharedfactory.scheduler.validate import validate
 
 SOLVERS = ("highs", "cbc", "greedy")
@@ -109,7 +111,7 @@ def _solve_group(
     def progress(_seconds: float, incumbent: float | None, _bound: float | None) -> None:
         report("milp", None if incumbent is None else incumbent + elsewhere, None)
 
-    outcome = solve_milp(problem, solver, budget, start, progress)
+    outcome = solve_milp(_capped(problem, start), solver, budget, start, progress)
     if outcome.assignments is None:
         return (
             start,
@@ -123,6 +125,21 @@ def _solve_group(
     if rank(problem, outcome.assignments) > rank(problem, start):
         return start, outcome.bound, False, None
     return outcome.assignments, outcome.bound, outcome.optimal, None
+
+
+def _capped(problem: Problem, start: list[Assignment]) -> Problem:
+    """For a pure makespan objective with every request served by `start`: deadlines capped at
+    the start's makespan. No better schedule is lost, so the optimum and the bound stay valid,
+    and the MILP's start ranges and big-M values shrink."""
+    weights = problem.objective
+    served = {a.request for a in start}
+    if weights.tardiness or weights.completion or weights.makespan <= 0:
+        return problem
+    if not start or any(r.id not in served for r in problem.requests):
+        return problem
+    cap = max(a.end for a in start)
+    requests = tuple(replace(r, deadline=min(r.deadline, cap)) for r in problem.requests)
+    return replace(problem, requests=requests)
 
 
 def solve(
@@ -152,6 +169,11 @@ def solve(
     large = len(problem.requests) > 2 * TARGET_REQUESTS
     base = order_search(problem, order, began + (0.4 if large else 0.1) * time_limit)
     report("greedy", objective_value(problem, base), None)
+    if sequence_applies(problem):
+        # more than 12 requests per machine: the MILP rarely proves anything, the search gains
+        crowded = len(problem.requests) > 12 * len(problem.machines)
+        base = sequence_search(problem, base, began + (0.85 if crowded else 0.6) * time_limit)
+        report("greedy", objective_value(problem, base), None)
     chosen, bound, proven, notes = _full_milp(
         problem, solver, base, began + time_limit * (0.6 if large else 1.0), report
     )

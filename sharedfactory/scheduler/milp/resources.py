@@ -169,12 +169,27 @@ def _penalty(problem: Problem) -> float:
 
 
 def _add_load_cuts(m: Model, cmax: Any) -> None:
-    """Valid cuts: the makespan is at least each machine's load (its tasks cannot overlap)."""
+    """Valid cuts: the makespan is at least each machine's load (its tasks cannot overlap);
+    on direct-successor machines the load includes the changeovers of the chosen arcs."""
     tasks = m.problem.task_by_id()
     for machine in m.problem.machines:
         load: list[Pair] = []
         for task_id in m.start:
             duration = float(tasks[task_id].durations.get(machine.id, 0))
             load += [(-duration, v) for _, v in m.x(task_id, machine.id)]
+        for (a, b), var in sorted(
+            m.arcs.get(machine.id, {}).items(),
+            key=lambda item: (item[0][0] or "", item[0][1] or ""),
+        ):
+            if b is None:
+                continue
+            before = None if a is None else tasks[a].cls
+            gap = (
+                machine.initial_setup(tasks[b].cls)
+                if a is None
+                else machine.setup(before, tasks[b].cls)
+            )
+            if gap > 0:
+                load.append((-float(gap), var))
         if load:
             m.row([(1.0, cmax), *load], pulp.LpConstraintGE, 0.0)
