@@ -1,7 +1,6 @@
 """Without Mosquitto the demo runs amqtt in-process, with the same login and topic rules."""
 
 import asyncio
-import subprocess
 
 import pytest
 
@@ -14,6 +13,7 @@ from sharedfactory.devices.mqtt import MqttTarget
 from sharedfactory.devices.store import store_for
 from tests.devices.test_ingest import stored
 from tests.support.devices import BASE_TS, eventually, payload, publish
+from tests.support.devices import mosquitto_pub as publish_with_c_client
 from tests.support.server import free_port
 
 TOPIC = "sf/v1/minahasa-selatan/minahasa-selatan-grater-1/telemetry"
@@ -74,27 +74,7 @@ async def _count(code: str, since: int, n: int) -> bool:
 @pytest.mark.parametrize("login", [[], ["-u", "minahasa-selatan-grater-1", "-P", "wrong-one"]])
 async def test_anonymous_and_wrong_passwords_are_refused(fallback, mosquitto_pub, login):
     result = await asyncio.to_thread(
-        subprocess.run,
-        [
-            mosquitto_pub,
-            "-V",
-            "mqttv311",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(fallback.port),
-            *login,
-            "-t",
-            TOPIC,
-            "-m",
-            "x",
-            "-q",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
+        publish_with_c_client, mosquitto_pub, fallback.port, login, TOPIC, "-V", "mqttv311"
     )
     assert result.returncode != 0
 

@@ -1,7 +1,6 @@
 """Real Mosquitto, real database: every valid message is stored exactly once, every invalid one
 is kept as a dead letter, and a device can write only as itself."""
 
-import subprocess
 
 import pytest
 
@@ -9,6 +8,7 @@ from sharedfactory.devices.tables import Alarm, DeadLetter, MachineLiveState, Te
 from sharedfactory.facilities.tables import Machine
 from tests.devices.conftest import device
 from tests.support.devices import BASE_TS, eventually, payload, publish
+from tests.support.devices import mosquitto_pub as publish_with_c_client
 
 FRYER_TOPIC = "sf/v1/sleman/sleman-fryer-1/telemetry"
 
@@ -141,26 +141,7 @@ async def test_a_device_cannot_write_as_another_machine(broker, ingest):
 def test_anonymous_and_wrong_logins_are_refused(broker, mosquitto_pub, login):
     if "the-fryer-1-password" in login:
         login = [*login[:3], broker.passwords["sleman-fryer-1"]]
-    result = subprocess.run(
-        [
-            mosquitto_pub,
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(broker.port),
-            *login,
-            "-t",
-            FRYER_TOPIC,
-            "-m",
-            "x",
-            "-q",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = publish_with_c_client(mosquitto_pub, broker.port, login, FRYER_TOPIC)
     assert result.returncode != 0
     assert "not authorised" in result.stderr.lower()
 

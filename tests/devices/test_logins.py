@@ -1,37 +1,16 @@
 """Machine logins are issued, rotated and revoked from the operator side; the broker follows."""
 
-import subprocess
-
 import pytest
 
 from sharedfactory.devices.logins import issue_machine_password, revoke_machine_password
 from sharedfactory.devices.tables import MachineCredential
+from tests.support.devices import mosquitto_pub as publish_with_c_client
 
 
 def can_publish(broker, mosquitto_pub, user: str, password: str) -> bool:
-    result = subprocess.run(
-        [
-            mosquitto_pub,
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(broker.port),
-            "-u",
-            user,
-            "-P",
-            password,
-            "-t",
-            f"sf/v1/sleman/{user}/status",
-            "-m",
-            "online",
-            "-q",
-            "1",
-        ],
-        capture_output=True,
-        timeout=30,
-        check=False,
-    )
-    return result.returncode == 0
+    login = ["-u", user, "-P", password]
+    topic = f"sf/v1/sleman/{user}/status"
+    return publish_with_c_client(mosquitto_pub, broker.port, login, topic).returncode == 0
 
 
 async def test_rotation_replaces_the_old_password(broker, mosquitto_pub):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import time
 from typing import Any
 
@@ -58,3 +59,30 @@ async def eventually(check: Any, timeout: float = 60, interval: float = 0.1) -> 
         if result or time.monotonic() > deadline:
             return result
         await asyncio.sleep(interval)
+
+
+def mosquitto_pub(
+    binary: str, port: int, login: list[str], topic: str, *options: str
+) -> subprocess.CompletedProcess[str]:
+    """Debian's C client publishing one QoS 1 message: an independent device for ACL tests."""
+    return subprocess.run(
+        [
+            binary,
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            *login,
+            *options,
+            "-t",
+            topic,
+            "-m",
+            "x",
+            "-q",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
