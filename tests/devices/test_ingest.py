@@ -1,7 +1,6 @@
 """Real Mosquitto, real database: every valid message is stored exactly once, every invalid one
 is kept as a dead letter, and a device can write only as itself."""
 
-
 import pytest
 
 from sharedfactory.devices.tables import Alarm, DeadLetter, MachineLiveState, TelemetryMessage
