@@ -11,11 +11,11 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import LOGINS
+from tests.conftest import LOGINS, database_engine_name
 from tests.support.server import free_port
 
 pytestmark = pytest.mark.skipif(
-    os.environ.get("SHAREDFACTORY_TEST_DATABASE", "sqlite") != "sqlite",
+    database_engine_name() != "sqlite",
     reason="the demo runs on the embedded SQLite database",
 )
 

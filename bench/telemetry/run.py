@@ -42,7 +42,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.telemetry.db import RawDb
+from tests.support.server import free_port
 
 SECRET = "bench-secret-key"
 THROUGHPUT_SEQ = 1_000_000
@@ -81,12 +81,6 @@ def say(message: str) -> None:
 def note_load(result: EngineResult, phase: str) -> None:
     """The 1-minute load average after a phase: this machine is shared with other work."""
     result.load.append((phase, round(os.getloadavg()[0], 2)))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --- publishers -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from sharedfactory.devices.tables import TelemetryMessage
+from tests.conftest import database_engine_name
 from tests.devices.conftest import device
 from tests.devices.test_ingest import machine_id
 from tests.support.devices import BASE_TS, eventually, payload, publish
@@ -45,6 +46,12 @@ async def wait_subscribed(broker, worker: int) -> None:
         return beat.exists() and json.loads(beat.read_text())["subscribed"]
 
     assert await eventually(subscribed, timeout=30), f"ingest {worker} never subscribed"
+
+
+def publish_run(broker, since: int, seqs: range, client_id: str) -> None:
+    """The retort's messages `seqs`, device time `since + seq`, with QoS 1."""
+    bodies = [payload(seq, ts=since + seq) for seq in seqs]
+    publish(device(broker, MACHINE), TOPIC, bodies, client_id)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -116,19 +123,9 @@ async def test_broker_restart_mid_load_loses_nothing(broker, settings):
     ingest = start_ingest(settings, broker, 1)
     try:
         await wait_subscribed(broker, 1)
-        publish(
-            device(broker, MACHINE),
-            TOPIC,
-            [payload(s, ts=since + s) for s in range(n // 2)],
-            "t-restart-a",
-        )
+        publish_run(broker, since, range(n // 2), "t-restart-a")
         await asyncio.to_thread(broker.process.restart)
-        publish(
-            device(broker, MACHINE),
-            TOPIC,
-            [payload(s, ts=since + s) for s in range(n // 2, n)],
-            "t-restart-b",
-        )
+        publish_run(broker, since, range(n // 2, n), "t-restart-b")
         assert await wait_all(since, n) == expected(n)
     finally:
         stop(ingest)
@@ -140,9 +137,7 @@ async def test_two_workers_share_the_stream_without_loss_or_duplicate(broker, se
     try:
         for n in (11, 12):
             await wait_subscribed(broker, n)
-        publish(
-            device(broker, MACHINE), TOPIC, [payload(s, ts=since + s) for s in range(n)], "t-shared"
-        )
+        publish_run(broker, since, range(n), "t-shared")
         assert await wait_all(since, n) == expected(n)
     finally:
         for worker in workers:
@@ -150,7 +145,7 @@ async def test_two_workers_share_the_stream_without_loss_or_duplicate(broker, se
 
 
 @pytest.mark.skipif(
-    os.environ.get("SHAREDFACTORY_TEST_DATABASE", "sqlite") != "sqlite",
+    database_engine_name() != "sqlite",
     reason="the PostgreSQL variant stops the server instead (test_postgres_away)",
 )
 async def test_database_locked_for_10_s_loses_nothing(broker, settings):
@@ -163,9 +158,7 @@ async def test_database_locked_for_10_s_loses_nothing(broker, settings):
     try:
         await wait_subscribed(broker, 1)
         blocker.execute("BEGIN EXCLUSIVE")  # nobody else can write (or read, in rollback mode)
-        publish(
-            device(broker, MACHINE), TOPIC, [payload(s, ts=since + s) for s in range(n)], "t-locked"
-        )
+        publish_run(broker, since, range(n), "t-locked")
         await asyncio.sleep(10)
         blocker.execute("ROLLBACK")
         assert await wait_all(since, n) == expected(n)
@@ -175,7 +168,7 @@ async def test_database_locked_for_10_s_loses_nothing(broker, settings):
 
 
 @pytest.mark.skipif(
-    os.environ.get("SHAREDFACTORY_TEST_DATABASE", "sqlite") != "postgres",
+    database_engine_name() != "postgres",
     reason="the SQLite variant holds an exclusive lock instead",
 )
 async def test_postgres_away_for_10_s_loses_nothing(broker, settings):
@@ -187,12 +180,7 @@ async def test_postgres_away_for_10_s_loses_nothing(broker, settings):
         await wait_subscribed(broker, 1)
         await asyncio.to_thread(pg_ctl, settings.database_url, "stop")
         try:
-            publish(
-                device(broker, MACHINE),
-                TOPIC,
-                [payload(s, ts=since + s) for s in range(n)],
-                "t-pg-away",
-            )
+            publish_run(broker, since, range(n), "t-pg-away")
             await asyncio.sleep(10)
         finally:
             await asyncio.to_thread(pg_ctl, settings.database_url, "start")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.support.server import free_port
 
 CLUSTERS: dict[str, Path] = {}  # url -> data directory, for tests that stop the server
 BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
@@ -26,12 +27,6 @@ def _binary(name: str) -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _as_postgres(args: list[str]) -> list[str]:
     if os.geteuid() == 0:  # initdb refuses root
         return ["runuser", "-u", "postgres", "--", *args]
@@ -42,7 +37,7 @@ def _as_postgres(args: list[str]) -> list[str]:
 def throwaway_postgres() -> Iterator[str]:
     """Yield `postgresql://postgres@127.0.0.1:PORT/sharedfactory` of a fresh cluster."""
     root = Path(tempfile.mkdtemp(prefix="sf-pg-"))
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     run = subprocess.run
