@@ -22,6 +22,7 @@ from piccolo.engine.postgres import PostgresEngine
 from sharedfactory import __version__
 from sharedfactory.accounts.deps import VIEWER_DEPENDENCIES
 from sharedfactory.accounts.web import AuthApi, LoginPages, login_rate_limit
+from sharedfactory.bookings.api import BookingApi
 from sharedfactory.db.engine import use_database
 from sharedfactory.devices.api import TelemetryApi
 from sharedfactory.devices.booking_api import BookingTelemetryApi
@@ -54,6 +55,7 @@ def create_app(
             LoginPages,
             AuthApi,
             FacilitiesApi,
+            BookingApi,
             TelemetryApi,
             BookingTelemetryApi,
             MachineLoginApi,

@@ -5,7 +5,15 @@ from __future__ import annotations
 from piccolo.table import Table
 
 from sharedfactory.accounts.tables import Session, User
-from sharedfactory.bookings.tables import Booking
+from sharedfactory.bookings.tables import (
+    Booking,
+    BookingRules,
+    FlexibleRequest,
+    Plan,
+    TariffTier,
+    Training,
+    WaitlistEntry,
+)
 from sharedfactory.businesses.tables import Business, Permit
 from sharedfactory.devices.tables import (
     Alarm,
@@ -27,6 +35,7 @@ from sharedfactory.facilities.tables import (
     OperatorMachine,
     OperatorShift,
 )
+from sharedfactory.notices.tables import Notice
 from sharedfactory.products.tables import Changeover, ProductClass, QualityLimit
 
 TABLES: tuple[type[Table], ...] = (
@@ -45,13 +54,20 @@ TABLES: tuple[type[Table], ...] = (
     ProductClass,
     Changeover,
     QualityLimit,
+    User,
+    Session,
+    FlexibleRequest,
     Booking,
+    BookingRules,
+    TariffTier,
+    Training,
+    WaitlistEntry,
+    Plan,
+    Notice,
     MachineCredential,
     TelemetryMessage,
     DeadLetter,
     MachineLiveState,
     Alarm,
     HourlyRollup,
-    User,
-    Session,
 )

@@ -11,6 +11,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -26,15 +27,24 @@ def choose_language(requested: str | None) -> str:
 
 @cache
 def translations(language: str) -> NullTranslations:
-    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
+    """Every `.po` file of the language, merged (one file per area of the application)."""
+    paths = sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
+    if not paths:
         return NullTranslations()  # English: the message ids themselves
-    with path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=language)
+    catalog = _read(paths[0], language)
+    for path in paths[1:]:
+        for message in _read(path, language):
+            if message.id:
+                catalog[message.id] = message
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(fp=compiled)
+
+
+def _read(path: Path, language: str) -> Catalog:
+    with path.open("rb") as po_file:
+        return read_po(po_file, locale=language)
 
 
 def gettext_for(language: str) -> Callable[[str], str]:

@@ -56,3 +56,9 @@ def number(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", ".")
     return f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def period(starts: datetime, ends: datetime, zone: str) -> str:
+    """`2026-12-08 08.00–09.20 WIB`: a booking's day and times in the house's zone."""
+    local = starts.astimezone(ZoneInfo(zone))
+    return f"{local:%Y-%m-%d} {local.hour:02d}.{local.minute:02d}–{clock(ends, zone)}"

@@ -1,0 +1,42 @@
+"""One writer per machine at a time, and the database's own refusal of a double booking.
+
+SQLite: an IMMEDIATE transaction takes the database's write lock before reading, so the rules
+are checked against what is committed. PostgreSQL: the machine's and the UMKM's rows are locked
+FOR UPDATE (the rules, buffers and weekly quota are checked with nobody else writing them), and
+the `booking_never_twice` exclusion constraint refuses an overlap even from a writer that skips
+this module. SQLite has the `booking_never_twice_*` triggers for the same last word.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from sharedfactory.bookings.tables import Booking
+
+NEVER_TWICE = "booking_never_twice"
+
+
+@asynccontextmanager
+async def writing(machine_pks: list[int], business_pk: int | None = None) -> AsyncIterator[None]:
+    engine = Booking._meta.db
+    if isinstance(engine, SQLiteEngine):
+        async with engine.transaction(transaction_type=TransactionType.immediate):
+            yield
+        return
+    async with engine.transaction():
+        for pk in sorted(machine_pks):  # one order for everyone: no deadlock between writers
+            await Booking.raw("SELECT id FROM machine WHERE id = {} FOR UPDATE", pk)
+        if business_pk is not None:
+            await Booking.raw("SELECT id FROM business WHERE id = {} FOR UPDATE", business_pk)
+        yield
+
+
+def is_double_booking(error: BaseException) -> bool:
+    if isinstance(error, asyncpg.exceptions.ExclusionViolationError):
+        return NEVER_TWICE in str(error.constraint_name or error)
+    return isinstance(error, sqlite3.IntegrityError) and NEVER_TWICE in str(error)

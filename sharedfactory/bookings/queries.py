@@ -1,0 +1,100 @@
+"""Reading bookings back, scoped to who asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sharedfactory.accounts.service import Viewer
+from sharedfactory.bookings.schemas import BookingOut
+from sharedfactory.bookings.tables import Booking
+from sharedfactory.i18n.formats import period
+
+COLUMNS = (
+    Booking.code,
+    Booking.machine.code.as_alias("machine"),
+    Booking.machine._.house._.code.as_alias("house"),
+    Booking.machine._.house._.timezone.as_alias("zone"),
+    Booking.business.code.as_alias("business"),
+    Booking.product_class.code.as_alias("product_class"),
+    Booking.product,
+    Booking.quantity,
+    Booking.starts_at,
+    Booking.ends_at,
+    Booking.status,
+    Booking.price,
+    Booking.series,
+    Booking.checked_in_at,
+)
+
+
+@dataclass(frozen=True)
+class BookingFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    house: str | None = None
+    machine: str | None = None
+    business: str | None = None
+    status: str | None = None
+    limit: int = 200
+    offset: int = 0
+
+
+def booking_out(row: dict[str, Any]) -> BookingOut:
+    zone = ZoneInfo(row["zone"])
+    starts, ends = row["starts_at"].astimezone(zone), row["ends_at"].astimezone(zone)
+    checked = row["checked_in_at"]
+    return BookingOut(
+        code=row["code"],
+        machine=row["machine"],
+        house=row["house"],
+        business=row["business"],
+        product_class=row["product_class"],
+        product=row["product"],
+        quantity=float(row["quantity"]),
+        starts_at=starts.isoformat(),
+        ends_at=ends.isoformat(),
+        status=row["status"],
+        price=row["price"],
+        series=row["series"],
+        checked_in_at=checked.astimezone(zone).isoformat() if checked else None,
+        label=period(starts, ends, row["zone"]),
+    )
+
+
+def scoped(query: Any, viewer: Viewer) -> Any:
+    """A UMKM sees its own bookings, an operator its house's, admin and auditor every house's."""
+    if viewer.role == "umkm":
+        return query.where(Booking.business.code == viewer.business)
+    if viewer.role == "operator":
+        return query.where(Booking.machine._.house._.code == viewer.house)
+    return query
+
+
+async def list_bookings(viewer: Viewer, f: BookingFilter) -> tuple[int, list[BookingOut]]:
+    conditions = [
+        condition
+        for wanted, condition in (
+            (f.since, Booking.ends_at > f.since),
+            (f.until, Booking.starts_at < f.until),
+            (f.house, Booking.machine._.house._.code == f.house),
+            (f.machine, Booking.machine.code == f.machine),
+            (f.business, Booking.business.code == f.business),
+            (f.status, Booking.status == f.status),
+        )
+        if wanted is not None
+    ]
+    count_query = scoped(Booking.count(), viewer)
+    query = scoped(Booking.select(*COLUMNS), viewer)
+    for condition in conditions:
+        count_query, query = count_query.where(condition), query.where(condition)
+    rows = await query.order_by(Booking.starts_at).limit(f.limit).offset(f.offset).run()
+    return await count_query.run(), [booking_out(row) for row in rows]
+
+
+async def one_booking(viewer: Viewer, code: str) -> BookingOut | None:
+    """None also when the booking is outside the viewer's scope: it answers 404 as if missing."""
+    row = await scoped(Booking.select(*COLUMNS), viewer).where(Booking.code == code).first().run()
+    return None if row is None else booking_out(row)

@@ -1,0 +1,128 @@
+"""The booking API's edge: what comes in (validated, fields named in errors) and what goes out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+import msgspec
+from litestar.exceptions import ValidationException
+from msgspec import Meta
+
+from sharedfactory.bookings.rules import Refusal
+from sharedfactory.bookings.slots import Slot
+from sharedfactory.i18n.formats import period, rupiah
+
+Code = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_-]{1,63}$", description="a stable id")]
+Moment = Annotated[datetime, Meta(tz=True, description="ISO 8601 with a UTC offset")]
+Process = Literal["ambient", "pasteurised", "frozen"]
+Text = Annotated[str, Meta(min_length=1, max_length=200)]
+Quantity = Annotated[float, Meta(gt=0, le=1_000_000)]
+# Far enough for every real booking, near enough that date arithmetic never overflows.
+EARLIEST = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))
+LATEST = datetime(2100, 1, 1, tzinfo=ZoneInfo("UTC"))
+
+
+class BookingIn(msgspec.Struct, forbid_unknown_fields=True):
+    machine: Code
+    starts_at: Moment
+    product_class: Code
+    product: Text
+    quantity: Quantity
+    ends_at: Moment | None = None
+    minutes: Annotated[int, Meta(ge=1, le=7 * 24 * 60)] | None = None
+    process: Process = "ambient"
+    note: Annotated[str, Meta(max_length=1000)] = ""
+    business: Code | None = None
+    repeat_weeks: Annotated[int, Meta(ge=0, le=26)] = 0
+
+    def end(self) -> datetime:
+        if self.ends_at is not None:
+            return self.ends_at
+        if self.minutes is None:
+            raise field_error("ends_at", "give ends_at or minutes")
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+
+class MoveIn(msgspec.Struct, forbid_unknown_fields=True):
+    starts_at: Moment
+    ends_at: Moment | None = None
+    machine: Code | None = None
+
+
+class SlotOut(msgspec.Struct):
+    machine: str
+    starts_at: str
+    ends_at: str
+    price: int
+    label: str
+
+    @classmethod
+    def of(cls, slot: Slot) -> SlotOut:
+        zone = slot.zone
+        starts, ends = slot.starts.astimezone(ZoneInfo(zone)), slot.ends.astimezone(ZoneInfo(zone))
+        label = f"{period(starts, ends, zone)}, {rupiah(slot.price)}"
+        return cls(slot.machine, starts.isoformat(), ends.isoformat(), slot.price, label)
+
+
+class RefusedBody(msgspec.Struct):
+    """409: the booking breaks a house rule or the slot is taken; the nearest good slots follow."""
+
+    status_code: int
+    detail: str
+    extra: list[dict[str, str]]
+    alternatives: list[SlotOut]
+
+
+class BookingOut(msgspec.Struct):
+    code: str
+    machine: str
+    house: str
+    business: str
+    product_class: str
+    product: str
+    quantity: float
+    starts_at: str
+    ends_at: str
+    status: str
+    price: int | None
+    series: str | None
+    checked_in_at: str | None
+    label: str
+
+
+class BookingPage(msgspec.Struct):
+    count: int
+    items: list[BookingOut]
+
+
+class SeriesOut(msgspec.Struct):
+    """A weekly recurring booking: the weeks booked, and the weeks refused with their rules."""
+
+    series: str
+    booked: list[BookingOut]
+    refused: list[dict[str, str]]
+
+
+def field_error(key: str, message: str) -> ValidationException:
+    return ValidationException(detail=f"{key}: {message}", extra=[{"key": key, "message": message}])
+
+
+def within_reach(key: str, moment: datetime) -> datetime:
+    if not EARLIEST <= moment <= LATEST:
+        raise field_error(key, "must be between the years 2000 and 2100")
+    return moment
+
+
+def refused_body(
+    found: list[Refusal], alternatives: list[SlotOut], gettext: Callable[[str], str]
+) -> RefusedBody:
+    texts = [r.render(gettext) for r in found]
+    return RefusedBody(
+        409,
+        "; ".join(texts),
+        [{"key": r.rule, "message": text} for r, text in zip(found, texts, strict=True)],
+        alternatives,
+    )

@@ -1,0 +1,162 @@
+"""Booking a slot: check every house rule under the machine's write lock, then insert.
+
+A refusal names its rules and offers the nearest slots where every rule holds.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sharedfactory.bookings.facts import MachineFacts, Wish
+from sharedfactory.bookings.guard import is_double_booking, writing
+from sharedfactory.bookings.load import UnknownCode, business_facts, machine_facts, product_kind
+from sharedfactory.bookings.rules import Refusal, price, refusals
+from sharedfactory.bookings.slots import Slot, nearest_slots
+from sharedfactory.bookings.tables import Booking
+from sharedfactory.businesses.tables import Business
+from sharedfactory.facilities.tables import Machine
+from sharedfactory.i18n.catalog import gettext_for
+from sharedfactory.i18n.formats import clock, long_date
+from sharedfactory.notices.service import notify_business
+from sharedfactory.products.tables import ProductClass
+
+
+@dataclass(frozen=True)
+class NewBooking:
+    business: str
+    machine: str
+    starts: datetime
+    ends: datetime
+    product_class: str
+    product: str
+    quantity: Decimal
+    process: str = "ambient"
+    note: str = ""
+    series: str | None = None
+    request: int | None = None
+
+
+class BookingRefused(Exception):
+    def __init__(self, found: list[Refusal], alternatives: list[Slot]) -> None:
+        super().__init__("; ".join(r.render() for r in found))
+        self.refusals = found
+        self.alternatives = alternatives
+
+
+def new_code(prefix: str = "bk") -> str:
+    return f"{prefix}-{secrets.token_hex(5)}"
+
+
+async def _pks(new: NewBooking) -> tuple[int, int, int]:
+    machine = (
+        await Machine.select(Machine._meta.primary_key)
+        .where(Machine.code == new.machine)
+        .first()
+        .run()
+    )
+    business = (
+        await Business.select(Business._meta.primary_key)
+        .where(Business.code == new.business)
+        .first()
+        .run()
+    )
+    kind = (
+        await ProductClass.select(ProductClass._meta.primary_key)
+        .where(ProductClass.code == new.product_class)
+        .first()
+        .run()
+    )
+    for name, row, code in (
+        ("machine", machine, new.machine),
+        ("business", business, new.business),
+    ):
+        if row is None:
+            raise UnknownCode(f"{name}: unknown {name} {code!r}")
+    if kind is None:
+        raise UnknownCode(f"product_class: unknown product class {new.product_class!r}")
+    return machine["id"], business["id"], kind["id"]  # type: ignore[index]
+
+
+async def _facts(new: NewBooking, now: datetime) -> tuple[MachineFacts, Wish]:
+    kind = await product_kind(new.product_class)
+    found = await machine_facts(new.starts, new.ends, now, machine=new.machine)
+    if not found:
+        raise UnknownCode(f"machine: unknown machine {new.machine!r}")
+    wish = Wish(new.machine, new.starts, new.ends, kind, new.product, new.process)
+    return found[0], wish
+
+
+async def book(new: NewBooking, now: datetime, by_user: int | None = None) -> str:
+    """The new booking's code; BookingRefused when a rule fails (with the nearest good slots)."""
+    machine_pk, business_pk, class_pk = await _pks(new)
+    found: list[Refusal] = []
+    try:
+        async with writing([machine_pk], business_pk):
+            machine, wish = await _facts(new, now)
+            business = await business_facts(new.business, machine.house, new.starts, new.ends)
+            found = refusals(wish, machine, business, now)
+            if found:
+                raise BookingRefused(found, [])
+            code = new_code()
+            minutes = int((new.ends - new.starts) / timedelta(minutes=1))
+            await Booking.insert(
+                Booking(
+                    code=code,
+                    machine=machine_pk,
+                    business=business_pk,
+                    product_class=class_pk,
+                    starts_at=new.starts,
+                    ends_at=new.ends,
+                    released_at=new.ends + timedelta(minutes=machine.rules.buffer_minutes),
+                    status="confirmed",
+                    quantity=new.quantity,
+                    product=new.product,
+                    note=new.note,
+                    created_at=now,
+                    created_by=by_user,
+                    series=new.series,
+                    request=new.request,
+                    price=price(minutes, machine, business),
+                )
+            ).run()
+    except BookingRefused:
+        raise await _refused(new, found, now) from None
+    except Exception as error:
+        if not is_double_booking(error):
+            raise
+        taken = Refusal("taken", "the machine is already booked then")
+        raise await _refused(new, [taken], now) from None
+    await _tell(new, machine, code, now)
+    return code
+
+
+async def _refused(new: NewBooking, found: list[Refusal], now: datetime) -> BookingRefused:
+    machine, wish = await _facts(new, now)
+    siblings = await machine_facts(
+        max(now, new.starts - timedelta(days=7)),
+        new.starts + timedelta(days=14),
+        now,
+        house=machine.house,
+        machine_type=machine.machine_type,
+    )
+    business = await business_facts(new.business, machine.house, new.starts, new.ends)
+    return BookingRefused(found, nearest_slots(siblings, business, wish, now))
+
+
+def when(starts: datetime, ends: datetime, zone: str, language: str = "id") -> str:
+    day = long_date(starts.astimezone(ZoneInfo(zone)).date(), language)
+    return f"{day}, {clock(starts, zone).split()[0]}–{clock(ends, zone)}"
+
+
+async def _tell(new: NewBooking, machine: MachineFacts, code: str, now: datetime) -> None:
+    _ = gettext_for("id")
+    subject = _("Booking %(code)s confirmed") % {"code": code}
+    body = _("%(machine)s, %(when)s.") % {
+        "machine": machine.code,
+        "when": when(new.starts, new.ends, machine.zone),
+    }
+    await notify_business(new.business, "booking_confirmed", subject, body, now)

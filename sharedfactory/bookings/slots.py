@@ -1,0 +1,109 @@
+"""Free slots: every start on the house's step grid where all the booking rules hold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sharedfactory.bookings.facts import BusinessFacts, MachineFacts, ProductKind, Wish
+from sharedfactory.bookings.rules import price, refusals
+
+STEP_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class Slot:
+    machine: str
+    starts: datetime
+    ends: datetime
+    price: int
+    zone: str
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def _starts(
+    machine: MachineFacts, since: datetime, until: datetime, minutes: int
+) -> Iterator[datetime]:
+    """Starts on the step grid of each opening span, in time order, within [since, until)."""
+    zone = ZoneInfo(machine.zone)
+    for day in _days(since.astimezone(zone).date(), until.astimezone(zone).date()):
+        if day in machine.holidays:
+            continue
+        for opens, closes in machine.opening.get(day.weekday(), ()):
+            start = datetime.combine(day, opens, zone)
+            last = datetime.combine(day, closes, zone) - timedelta(minutes=minutes)
+            while start <= last:
+                if since <= start < until:
+                    yield start
+                start += timedelta(minutes=STEP_MINUTES)
+
+
+@dataclass(frozen=True)
+class SlotQuery:
+    minutes: int
+    since: datetime
+    until: datetime
+    product_class: ProductKind
+    product: str = ""
+    process: str = "ambient"
+
+
+def _slots(
+    machine: MachineFacts, business: BusinessFacts, query: SlotQuery, now: datetime
+) -> Iterator[Slot]:
+    for start in _starts(machine, query.since, query.until, query.minutes):
+        ends = start + timedelta(minutes=query.minutes)
+        wish = Wish(machine.code, start, ends, query.product_class, query.product, query.process)
+        if not refusals(wish, machine, business, now):
+            yield Slot(
+                machine.code, start, ends, price(query.minutes, machine, business), machine.zone
+            )
+
+
+def free_slots(
+    machines: Sequence[MachineFacts],
+    business: BusinessFacts,
+    query: SlotQuery,
+    now: datetime,
+    limit: int = 50,
+) -> list[Slot]:
+    """The earliest `limit` slots over all the machines, earliest first."""
+    found: list[Slot] = []
+    for machine in machines:
+        for slot in _slots(machine, business, query, now):
+            found.append(slot)
+            if len(found) >= limit * len(machines):
+                break
+    return sorted(found, key=lambda s: (s.starts, s.machine))[:limit]
+
+
+def nearest_slots(
+    machines: Sequence[MachineFacts],
+    business: BusinessFacts,
+    wish: Wish,
+    now: datetime,
+    limit: int = 3,
+) -> list[Slot]:
+    """The slots closest in time to a refused wish: its own machine first, then its siblings."""
+    minutes = int((wish.ends - wish.starts) / timedelta(minutes=1))
+    query = SlotQuery(
+        minutes,
+        max(now, wish.starts - timedelta(days=7)),
+        wish.starts + timedelta(days=14),
+        wish.product_class,
+        wish.product,
+        wish.process,
+    )
+    found = [slot for machine in machines for slot in _slots(machine, business, query, now)]
+    return sorted(
+        found,
+        key=lambda s: (abs((s.starts - wish.starts).total_seconds()), s.machine != wish.machine),
+    )[:limit]
