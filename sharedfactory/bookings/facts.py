@@ -23,6 +23,7 @@ class HouseRules:
 class Span:
     starts: datetime
     ends: datetime
+    code: str = ""  # the booking it belongs to, when it is one
 
     def overlaps(self, starts: datetime, ends: datetime) -> bool:
         return self.starts < ends and starts < self.ends
@@ -66,6 +67,7 @@ class MachineFacts:
     ran_pork: bool = False
     operator_shifts: dict[int, tuple[tuple[time, time], ...]] = field(default_factory=dict)
     held_for: tuple[tuple[Span, str], ...] = ()  # slots offered to a waitlisted UMKM
+    pk: int = 0  # the database row, for writers
 
 
 @dataclass(frozen=True)
@@ -101,4 +103,4 @@ class Wish:
     product_class: ProductKind
     product: str
     process: str = "ambient"
-    ignore: str | None = None  # the booking being moved: it does not block itself
+    ignore: str | None = None  # the booking being moved: it does not block or count itself

@@ -225,6 +225,7 @@ def _machine(row: dict[str, Any], c: dict[str, Any]) -> MachineFacts:
     if isinstance(capabilities, str):
         capabilities = json.loads(capabilities)
     return MachineFacts(
+        pk=pk,
         code=row["code"],
         house=row["house"],
         zone=row["zone"],
@@ -284,7 +285,7 @@ async def business_facts(code: str, house: str, since: datetime, until: datetime
         .run()
     )
     booked = (
-        await Booking.select(Booking.starts_at, Booking.ends_at)
+        await Booking.select(Booking.starts_at, Booking.ends_at, Booking.code)
         .where(
             Booking.business == row["pk"],
             Booking.machine._.house._.code == house,
@@ -305,6 +306,6 @@ async def business_facts(code: str, house: str, since: datetime, until: datetime
         size_class=row["size_class"],
         permits=tuple(PermitFact(p["kind"], p["product"], p["expires_on"]) for p in permits),
         trained_types=frozenset(t["type"] for t in trained),
-        booked=tuple(Span(b["starts_at"], b["ends_at"]) for b in booked),
+        booked=tuple(Span(b["starts_at"], b["ends_at"], b["code"]) for b in booked),
         discount_percent=tier["discount_percent"] if tier else 0,
     )

@@ -177,7 +177,7 @@ def quota_rules(wish: Wish, m: MachineFacts, b: BusinessFacts, _now: datetime) -
     used = sum(
         (min(s.ends, next_monday) - max(s.starts, monday)).total_seconds()
         for s in b.booked
-        if s.overlaps(monday, next_monday)
+        if s.overlaps(monday, next_monday) and s.code != wish.ignore
     )
     wanted = (wish.ends - wish.starts).total_seconds()
     if (used + wanted) / 3600 > quota + 1e-9:

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sharedfactory.bookings.facts import MachineFacts, Wish
@@ -81,48 +82,43 @@ async def _pks(new: NewBooking) -> tuple[int, int, int]:
     return machine["id"], business["id"], kind["id"]  # type: ignore[index]
 
 
-async def _facts(new: NewBooking, now: datetime) -> tuple[MachineFacts, Wish]:
+async def _facts(
+    new: NewBooking, now: datetime, replacing: str | None = None
+) -> tuple[MachineFacts, Wish]:
     kind = await product_kind(new.product_class)
     found = await machine_facts(new.starts, new.ends, now, machine=new.machine)
     if not found:
         raise UnknownCode(f"machine: unknown machine {new.machine!r}")
-    wish = Wish(new.machine, new.starts, new.ends, kind, new.product, new.process)
+    wish = Wish(new.machine, new.starts, new.ends, kind, new.product, new.process, replacing)
     return found[0], wish
 
 
 async def book(new: NewBooking, now: datetime, by_user: int | None = None) -> str:
     """The new booking's code; BookingRefused when a rule fails (with the nearest good slots)."""
+    return await book_into(new, now, by_user)
+
+
+async def book_into(
+    new: NewBooking, now: datetime, by_user: int | None = None, replacing: str | None = None
+) -> str:
+    """Insert the booking, or move the booking `replacing` to it, if every rule holds."""
     machine_pk, business_pk, class_pk = await _pks(new)
     found: list[Refusal] = []
     try:
         async with writing([machine_pk], business_pk):
-            machine, wish = await _facts(new, now)
+            machine, wish = await _facts(new, now, replacing)
             business = await business_facts(new.business, machine.house, new.starts, new.ends)
             found = refusals(wish, machine, business, now)
             if found:
                 raise BookingRefused(found, [])
-            code = new_code()
-            minutes = int((new.ends - new.starts) / timedelta(minutes=1))
-            await Booking.insert(
-                Booking(
-                    code=code,
-                    machine=machine_pk,
-                    business=business_pk,
-                    product_class=class_pk,
-                    starts_at=new.starts,
-                    ends_at=new.ends,
-                    released_at=new.ends + timedelta(minutes=machine.rules.buffer_minutes),
-                    status="confirmed",
-                    quantity=new.quantity,
-                    product=new.product,
-                    note=new.note,
-                    created_at=now,
-                    created_by=by_user,
-                    series=new.series,
-                    request=new.request,
-                    price=price(minutes, machine, business),
-                )
-            ).run()
+            row = _row(new, machine, price(_minutes(new), machine, business))
+            code = replacing or new_code()
+            if replacing:
+                await Booking.update(row).where(Booking.code == replacing).run()
+            else:
+                ids: dict[str, Any] = {"business": business_pk, "product_class": class_pk}
+                ids |= {"code": code, "created_at": now, "created_by": by_user}
+                await Booking.insert(Booking(**ids, **row)).run()
     except BookingRefused:
         raise await _refused(new, found, now) from None
     except Exception as error:
@@ -130,8 +126,30 @@ async def book(new: NewBooking, now: datetime, by_user: int | None = None) -> st
             raise
         taken = Refusal("taken", "the machine is already booked then")
         raise await _refused(new, [taken], now) from None
-    await _tell(new, machine, code, now)
+    if not replacing:
+        await _tell(new, machine, code, now)
     return code
+
+
+def _minutes(new: NewBooking) -> int:
+    return int((new.ends - new.starts) / timedelta(minutes=1))
+
+
+def _row(new: NewBooking, machine: MachineFacts, amount: int) -> dict[Any, Any]:
+    """The columns a booking and its move share."""
+    return {
+        "machine": machine.pk,
+        "starts_at": new.starts,
+        "ends_at": new.ends,
+        "released_at": new.ends + timedelta(minutes=machine.rules.buffer_minutes),
+        "status": "confirmed",
+        "quantity": new.quantity,
+        "product": new.product,
+        "note": new.note,
+        "series": new.series,
+        "request": new.request,
+        "price": amount,
+    }
 
 
 async def _refused(new: NewBooking, found: list[Refusal], now: datetime) -> BookingRefused:
