@@ -23,12 +23,16 @@ from sharedfactory import __version__
 from sharedfactory.accounts.deps import VIEWER_DEPENDENCIES
 from sharedfactory.accounts.web import AuthApi, LoginPages, login_rate_limit
 from sharedfactory.bookings.api import BookingApi
+from sharedfactory.bookings.calendar_api import CalendarApi
+from sharedfactory.bookings.changes_api import BookingChangesApi
 from sharedfactory.db.engine import use_database
 from sharedfactory.devices.api import TelemetryApi
 from sharedfactory.devices.booking_api import BookingTelemetryApi
 from sharedfactory.devices.credentials_api import MachineLoginApi
 from sharedfactory.facilities.api import FacilitiesApi
 from sharedfactory.i18n import formats
+from sharedfactory.notices.api import NoticeApi
+from sharedfactory.notices.mailer import outbox_lifespans
 from sharedfactory.settings import Settings
 from sharedfactory.web import presenters
 from sharedfactory.web.errors import page_or_json_error
@@ -56,15 +60,21 @@ def create_app(
             AuthApi,
             FacilitiesApi,
             BookingApi,
+            BookingChangesApi,
             TelemetryApi,
             BookingTelemetryApi,
             MachineLoginApi,
+            NoticeApi,
+            CalendarApi,
             healthz,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
         template_config=TemplateConfig(instance=_templates()),
         openapi_config=_openapi(),
-        lifespan=[_database_lifespan(engine)] if connection_pool else [],
+        lifespan=[
+            *([_database_lifespan(engine)] if connection_pool else []),
+            *outbox_lifespans(settings),
+        ],
         debug=False,
         logging_config=None,
         state=State({"settings": settings, "engine": engine}),

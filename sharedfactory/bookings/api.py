@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter, QueryParameter
+from litestar.params import JSONBody, Parameter, QueryParameter
 
 from sharedfactory.accounts.deps import Login, require_house
 from sharedfactory.accounts.service import Viewer
@@ -124,7 +124,7 @@ class BookingApi(Controller):
         responses=REFUSED | refused(401, 403),
     )
     async def create(
-        self, request: Request[Any, Any, Any], login: Login, data: BookingIn
+        self, request: Request[Any, Any, Any], login: Login, data: JSONBody[BookingIn]
     ) -> Response[BookingOut | SeriesOut | RefusedBody]:
         business = acting_business(login, data.business)
         starts, ends = (

@@ -25,18 +25,12 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))
 LATEST = datetime(2100, 1, 1, tzinfo=ZoneInfo("UTC"))
 
 
-class BookingIn(msgspec.Struct, forbid_unknown_fields=True):
-    machine: Code
+class TimeIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A start, and either an end or a length in minutes."""
+
     starts_at: Moment
-    product_class: Code
-    product: Text
-    quantity: Quantity
     ends_at: Moment | None = None
     minutes: Annotated[int, Meta(ge=1, le=7 * 24 * 60)] | None = None
-    process: Process = "ambient"
-    note: Annotated[str, Meta(max_length=1000)] = ""
-    business: Code | None = None
-    repeat_weeks: Annotated[int, Meta(ge=0, le=26)] = 0
 
     def end(self) -> datetime:
         if self.ends_at is not None:
@@ -46,10 +40,37 @@ class BookingIn(msgspec.Struct, forbid_unknown_fields=True):
         return self.starts_at + timedelta(minutes=self.minutes)
 
 
-class MoveIn(msgspec.Struct, forbid_unknown_fields=True):
-    starts_at: Moment
-    ends_at: Moment | None = None
+class BookingIn(TimeIn, kw_only=True):
+    machine: Code
+    product_class: Code
+    product: Text
+    quantity: Quantity
+    process: Process = "ambient"
+    note: Annotated[str, Meta(max_length=1000)] = ""
+    business: Code | None = None
+    repeat_weeks: Annotated[int, Meta(ge=0, le=26)] = 0
+
+
+class MoveIn(TimeIn, kw_only=True):
     machine: Code | None = None
+
+
+class WaitIn(TimeIn, kw_only=True):
+    machine: Code
+    product_class: Code
+    product: Text
+    quantity: Quantity
+    business: Code | None = None
+
+
+class WaitOut(msgspec.Struct):
+    id: int
+    business: str
+    machine: str
+    starts_at: str
+    ends_at: str
+    status: str
+    offered_until: str | None
 
 
 class SlotOut(msgspec.Struct):

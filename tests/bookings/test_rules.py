@@ -1,0 +1,195 @@
+"""The house rules on plain data: each rule refuses what it should and nothing else."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from sharedfactory.bookings.facts import (
+    BusinessFacts,
+    HouseRules,
+    MachineFacts,
+    PermitFact,
+    ProductKind,
+    Span,
+    Taken,
+    Wish,
+)
+from sharedfactory.bookings.rules import price, refusals
+from sharedfactory.bookings.slots import SlotQuery, free_slots, nearest_slots
+
+pytestmark = pytest.mark.pure
+
+HALAL = ProductKind("halal", True)
+NON_HALAL = ProductKind("non_halal", False)
+PORK = ProductKind("pork", False, True)
+NOW = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # Tuesday 07.00 WIB
+TUESDAY = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)  # 08.00 WIB, a week later
+
+
+def machine(**changes) -> MachineFacts:
+    base = dict(
+        code="fryer-1",
+        house="batu-bara",
+        zone="Asia/Jakarta",
+        machine_type="vacuum_fryer",
+        capabilities=("fry",),
+        needs_operator=False,
+        halal_status="shared",
+        tariff_per_hour=60_000,
+        rules=HouseRules(),
+        opening={d: ((time(8), time(16)),) for d in range(6)},
+        holidays=frozenset(),
+        changeover={("non_halal", "halal"): 120, ("halal", "non_halal"): 30},
+    )
+    return MachineFacts(**(base | changes))
+
+
+def business(**changes) -> BusinessFacts:
+    base = dict(
+        code="umkm-a",
+        size_class="mikro",
+        permits=(
+            PermitFact("halal", "Keripik", date(2027, 6, 1)),
+            PermitFact("pirt", "Keripik", None),
+        ),
+        trained_types=frozenset({"vacuum_fryer"}),
+    )
+    return BusinessFacts(**(base | changes))
+
+
+def wish(starts=TUESDAY, minutes=90, kind=HALAL, **changes) -> Wish:
+    return Wish("fryer-1", starts, starts + timedelta(minutes=minutes), kind, "Keripik", **changes)
+
+
+def rules_of(w: Wish, m: MachineFacts | None = None, b: BusinessFacts | None = None) -> list[str]:
+    return [r.rule for r in refusals(w, m or machine(), b or business(), NOW)]
+
+
+def test_a_wish_inside_every_rule_is_accepted():
+    assert rules_of(wish()) == []
+
+
+@pytest.mark.parametrize(
+    ("the_wish", "rule"),
+    [
+        (wish(minutes=10), "min_duration"),
+        (wish(minutes=600), "max_duration"),
+        (wish(starts=NOW + timedelta(minutes=30)), "min_notice"),
+        (wish(starts=TUESDAY + timedelta(days=90)), "max_advance"),
+        (wish(starts=TUESDAY + timedelta(hours=8)), "opening_hours"),  # 16.00 WIB
+        (wish(starts=TUESDAY - timedelta(hours=2)), "opening_hours"),  # 06.00 WIB
+    ],
+)
+def test_time_rules(the_wish, rule):
+    assert rule in rules_of(the_wish)
+
+
+def test_holidays_and_maintenance_close_the_machine():
+    holiday = machine(holidays=frozenset({date(2026, 12, 8)}))
+    assert rules_of(wish(), holiday) == ["holiday"]
+    down = machine(maintenance=(Span(TUESDAY, TUESDAY + timedelta(hours=1)),))
+    assert rules_of(wish(), down) == ["maintenance"]
+
+
+def test_an_operator_run_machine_needs_an_operator_on_shift():
+    shifts = {1: ((time(8), time(12)),)}
+    run_by_staff = machine(needs_operator=True, operator_shifts=shifts)
+    assert rules_of(wish(), run_by_staff) == []
+    assert rules_of(wish(starts=TUESDAY + timedelta(hours=3)), run_by_staff) == ["operator_shift"]
+
+
+def test_a_taken_slot_and_the_buffer_after_it_are_refused():
+    taken = Taken(
+        "bk-1",
+        TUESDAY,
+        TUESDAY + timedelta(hours=1),
+        TUESDAY + timedelta(minutes=75),
+        "halal",
+        True,
+    )
+    busy = machine(taken=(taken,), rules=HouseRules(buffer_minutes=15))
+    assert rules_of(wish(), busy) == ["taken"]
+    assert rules_of(wish(starts=TUESDAY + timedelta(minutes=60)), busy) == [
+        "taken"
+    ]  # in the buffer
+    assert rules_of(wish(starts=TUESDAY + timedelta(minutes=75)), busy) == []
+    before = wish(starts=TUESDAY - timedelta(minutes=90) + timedelta(hours=4))
+    assert "taken" not in rules_of(before, busy)
+
+
+def test_a_booking_being_moved_does_not_block_itself():
+    taken = Taken(
+        "bk-1", TUESDAY, TUESDAY + timedelta(hours=1), TUESDAY + timedelta(hours=1), "halal", True
+    )
+    assert rules_of(wish(ignore="bk-1"), machine(taken=(taken,))) == []
+
+
+def test_halal_segregation():
+    assert rules_of(wish(), machine(halal_status="never_halal")) == ["halal_segregation"]
+    assert rules_of(wish(), machine(ran_pork=True)) == ["halal_segregation"]
+    assert rules_of(wish(kind=NON_HALAL), machine(halal_status="halal_dedicated")) == [
+        "halal_segregation"
+    ]
+    assert rules_of(wish(kind=PORK), machine(halal_status="never_halal")) == []
+
+
+def test_halal_work_after_non_halal_needs_the_cleaning_changeover():
+    run = Taken("bk-1", TUESDAY - timedelta(hours=1), TUESDAY, TUESDAY, "non_halal", False)
+    after_run = machine(taken=(run,))
+    assert rules_of(wish(), after_run) == ["changeover"]
+    assert rules_of(wish(starts=TUESDAY + timedelta(minutes=120)), after_run) == []
+    assert rules_of(wish(kind=NON_HALAL), after_run) == []
+
+
+def test_permit_gates():
+    lapsed = business(permits=(PermitFact("halal", "Keripik", date(2026, 11, 30)),))
+    assert rules_of(wish(), b=lapsed) == ["permit_halal"]
+    assert rules_of(wish(kind=NON_HALAL, process="frozen"), b=business()) == ["permit_bpom_md"]
+    md = business(permits=(PermitFact("bpom_md", "Keripik", None), PermitFact("halal", "K", None)))
+    assert rules_of(wish(process="pasteurised"), b=md) == []
+    pasteuriser = machine(capabilities=("pasteurise",))
+    assert rules_of(wish(), pasteuriser) == ["permit_bpom_md"]
+
+
+def test_self_run_machines_need_training():
+    assert rules_of(wish(), b=business(trained_types=frozenset())) == ["training"]
+    assert (
+        rules_of(
+            wish(),
+            machine(needs_operator=True, operator_shifts={1: ((time(8), time(16)),)}),
+            business(trained_types=frozenset()),
+        )
+        == []
+    )
+
+
+def test_weekly_quota_counts_the_house_week():
+    quota = machine(rules=HouseRules(weekly_quota_hours=4))
+    monday = TUESDAY - timedelta(days=1)
+    used = business(booked=(Span(monday, monday + timedelta(hours=3), "bk-9"),))
+    assert rules_of(wish(minutes=60), quota, used) == []
+    assert rules_of(wish(minutes=90), quota, used) == ["weekly_quota"]
+    last_week = business(
+        booked=(Span(monday - timedelta(days=3), monday - timedelta(days=3, hours=-3)),)
+    )
+    assert rules_of(wish(minutes=90), quota, last_week) == []
+
+
+def test_price_applies_the_size_class_subsidy():
+    assert price(90, machine(), business()) == 90_000
+    assert price(90, machine(), business(discount_percent=50)) == 45_000
+
+
+def test_free_slots_skip_taken_time_and_nearest_slots_surround_a_refusal():
+    taken = Taken(
+        "bk-1", TUESDAY, TUESDAY + timedelta(hours=2), TUESDAY + timedelta(hours=2), "halal", True
+    )
+    busy = machine(taken=(taken,))
+    day = SlotQuery(60, TUESDAY, TUESDAY + timedelta(hours=8), HALAL)
+    slots = free_slots([busy], business(), day, NOW)
+    assert slots[0].starts == TUESDAY + timedelta(hours=2)
+    assert all(not (s.starts < taken.ends and taken.starts < s.ends) for s in slots)
+    assert len(slots) == 11  # 10.00 .. 15.00 every half hour
+    near = nearest_slots([busy], business(), wish(), NOW)
+    assert [s.starts for s in near][0] == TUESDAY + timedelta(hours=2)
+    assert all(s.price == 90_000 for s in near)
