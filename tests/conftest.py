@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from piccolo.engine.base import Engine
 from sharedfactory.app import create_app
 from sharedfactory.db.engine import use_database
 from sharedfactory.db.migrate import migrate
-from sharedfactory.demo.seed import seed
+from sharedfactory.demo.seed import DEFAULT_START, seed
 from sharedfactory.settings import Settings
 from tests.support.postgres import throwaway_postgres
 
@@ -81,6 +82,14 @@ LOGINS = {
     "umkm_sri": ("sri@demo.sharedfactory.id", "demo-umkm-2026"),  # Sleman, keripik salak
     "umkm_siti": ("siti@demo.sharedfactory.id", "demo-umkm-2026"),  # Batu Bara, sambal
 }
+
+
+def booking_monday(weeks: int, today: date | None = None) -> date:
+    """The Monday `weeks` after the demo week, or after this week once the demo week is past:
+    booking tests stay in the future (and inside the houses' 60-day advance limit) on any day."""
+    today = today or date.today()
+    next_monday = today + timedelta(days=7 - today.weekday())
+    return max(DEFAULT_START, next_monday) + timedelta(weeks=weeks)
 
 
 async def log_in(client, who: str) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.facts import HouseRules
 from sharedfactory.bookings.guard import writing
-from sharedfactory.bookings.load import machine_facts
+from sharedfactory.bookings.load import Missing, machine_facts
 from sharedfactory.bookings.queries import scoped
 from sharedfactory.bookings.rules import Refusal, _
 from sharedfactory.bookings.service import BookingRefused, NewBooking, book_into, when
@@ -50,7 +50,7 @@ class Held:
 
 
 async def held(code: str, viewer: Viewer) -> Held:
-    """LookupError when unknown or outside the viewer's scope; PermissionError for auditors."""
+    """Missing when unknown or outside the viewer's scope; PermissionError for auditors."""
     if viewer.role == "auditor":
         raise PermissionError("auditors read; they do not change bookings")
     query = Booking.select(
@@ -69,7 +69,7 @@ async def held(code: str, viewer: Viewer) -> Held:
     ).where(Booking.code == code)
     row = await scoped(query, viewer).first().run()
     if row is None:
-        raise LookupError(f"booking {code!r} does not exist")
+        raise Missing(f"booking {code!r} does not exist")
     machine = (
         await machine_facts(
             row["starts_at"], row["ends_at"], row["starts_at"], machine=row["machine"]

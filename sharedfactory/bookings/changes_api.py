@@ -13,6 +13,7 @@ from litestar.params import JSONBody, Parameter
 from sharedfactory.accounts.deps import Login, require_house
 from sharedfactory.bookings import changes, waitlist
 from sharedfactory.bookings.api import REFUSED, CodeParam, acting_business, language, now
+from sharedfactory.bookings.load import Missing, UnknownCode
 from sharedfactory.bookings.queries import one_booking
 from sharedfactory.bookings.schemas import (
     BookingOut,
@@ -44,8 +45,8 @@ async def _answer(
     gettext = gettext_for(language(request))
     try:
         await change
-    except LookupError as error:
-        raise NotFoundException(detail=str(error).strip("'\"")) from None
+    except Missing as error:
+        raise NotFoundException(detail=str(error)) from None
     except PermissionError as error:
         raise PermissionDeniedException(detail=str(error)) from None
     except changes.ChangeRefused as error:
@@ -118,7 +119,7 @@ class BookingChangesApi(Controller):
         business = acting_business(login, data.business)
         try:
             return await waitlist.join(business, data, now())
-        except LookupError as error:
+        except UnknownCode as error:
             key, message = str(error).split(": ", 1)
             raise field_error(key, message) from None
 
@@ -137,7 +138,7 @@ class BookingChangesApi(Controller):
         gettext = gettext_for(language(request))
         try:
             code = await waitlist.accept(entry, login, now())
-        except LookupError as error:
+        except Missing as error:
             raise NotFoundException(detail=str(error)) from None
         except BookingRefused as error:
             return Response(refused_body(error.refusals, [], gettext), status_code=409)
@@ -154,5 +155,5 @@ class BookingChangesApi(Controller):
     async def withdraw(self, login: Login, entry: EntryId) -> WaitOut:
         try:
             return await waitlist.withdraw(entry, login)
-        except LookupError as error:
+        except Missing as error:
             raise NotFoundException(detail=str(error)) from None

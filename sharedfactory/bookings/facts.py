@@ -68,6 +68,8 @@ class MachineFacts:
     operator_shifts: dict[int, tuple[tuple[time, time], ...]] = field(default_factory=dict)
     held_for: tuple[tuple[Span, str], ...] = ()  # slots offered to a waitlisted UMKM
     pk: int = 0  # the database row, for writers
+    batch_size: float = 1.0  # per cycle, in the machine type's unit (kg, L, pcs)
+    cycle_minutes: int = 60
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,12 @@ from sharedfactory.products.tables import Changeover, ProductClass
 PAD = timedelta(days=1)  # neighbours just outside the window still need their cleaning gap
 
 
-class UnknownCode(LookupError):
-    """The message names the field and the code."""
+class UnknownCode(Exception):
+    """A code in a request names nothing: the message is `field: reason`."""
+
+
+class Missing(Exception):
+    """The booking or entry asked for does not exist, or is outside the asker's scope."""
 
 
 async def product_kind(code: str) -> ProductKind:
@@ -62,6 +66,8 @@ async def _machine_rows(
         Machine.needs_operator,
         Machine.halal_status,
         Machine.tariff_per_hour,
+        Machine.batch_size,
+        Machine.cycle_minutes,
     ).order_by(Machine.code)
     if house is not None:
         query = query.where(Machine.house.code == house)
@@ -226,6 +232,8 @@ def _machine(row: dict[str, Any], c: dict[str, Any]) -> MachineFacts:
         capabilities = json.loads(capabilities)
     return MachineFacts(
         pk=pk,
+        batch_size=float(row["batch_size"]),
+        cycle_minutes=row["cycle_minutes"],
         code=row["code"],
         house=row["house"],
         zone=row["zone"],

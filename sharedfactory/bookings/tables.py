@@ -28,7 +28,7 @@ BOOKING_STATUSES = ("pending", "confirmed", "cancelled", "completed", "no_show")
 HOLDING_STATUSES = ("pending", "confirmed", "completed")
 WAITLIST_STATUSES = ("waiting", "offered", "booked", "expired", "withdrawn")
 REQUEST_STATUSES = ("pending", "proposed", "scheduled", "unserved", "withdrawn")
-PLAN_STATUSES = ("proposed", "confirmed", "discarded")
+PLAN_STATUSES = ("solving", "proposed", "confirmed", "discarded", "failed")
 
 
 class FlexibleRequest(Table, tablename="flexible_request"):
@@ -151,7 +151,7 @@ class Plan(Table):
     """One optimiser run over a house's pending requests, shown before an operator confirms it."""
 
     house = ForeignKey(House, null=False, on_delete=OnDelete.cascade)
-    status = Varchar(length=10, null=False, default="proposed")
+    status = Varchar(length=10, null=False, default="solving")
     created_at = Timestamptz(null=False)
     created_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
     problem = JSON(null=False, default="{}")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sharedfactory.accounts.service import Viewer
-from sharedfactory.bookings.load import machine_facts
+from sharedfactory.bookings.load import Missing, UnknownCode, machine_facts
 from sharedfactory.bookings.rules import Refusal, _
 from sharedfactory.bookings.schemas import WaitIn, WaitOut
 from sharedfactory.bookings.service import BookingRefused, NewBooking, book
@@ -25,7 +25,7 @@ async def offer_freed(machine: str, starts: datetime, ends: datetime, now: datet
     await expire_offers(now)
     waiting = (
         await WaitlistEntry.select(
-            WaitlistEntry._meta.primary_key,
+            WaitlistEntry._meta.primary_key.as_alias("pk"),
             WaitlistEntry.business.code.as_alias("business"),
             WaitlistEntry.starts_at,
             WaitlistEntry.ends_at,
@@ -104,7 +104,7 @@ def _scoped(query: Any, viewer: Viewer) -> Any:
 
 
 async def join(business: str, wish: WaitIn, now: datetime) -> WaitOut:
-    """LookupError (`field: reason`) for an unknown machine, UMKM or product class."""
+    """UnknownCode (`field: reason`) for an unknown machine, UMKM or product class."""
     ids = {}
     for key, table, code in (
         ("machine", Machine, wish.machine),
@@ -118,7 +118,7 @@ async def join(business: str, wish: WaitIn, now: datetime) -> WaitOut:
             .run()
         )
         if row is None:
-            raise LookupError(f"{key}: unknown {key} {code!r}")
+            raise UnknownCode(f"{key}: unknown {key} {code!r}")
         ids[key] = row["pk"]
     entry = WaitlistEntry(
         **ids,
@@ -153,7 +153,7 @@ async def _entry(entry: int, viewer: Viewer) -> dict[str, Any]:
     query = WaitlistEntry.select(*COLUMNS).where(WaitlistEntry._meta.primary_key == entry)
     row = await _scoped(query, viewer).first().run()
     if row is None:
-        raise LookupError(f"waitlist entry {entry} does not exist")
+        raise Missing(f"waitlist entry {entry} does not exist")
     return row
 
 
