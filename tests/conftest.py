@@ -64,7 +64,9 @@ async def engine(settings: Settings) -> Engine:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings, engine: Engine) -> Litestar:
-    return create_app(settings, connection_pool=False, login_attempts_per_minute=10_000)
+    return create_app(
+        settings, connection_pool=False, login_attempts_per_minute=10_000, booking_sweep_s=None
+    )
 
 
 @pytest.fixture

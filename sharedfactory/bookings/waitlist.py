@@ -22,7 +22,6 @@ from sharedfactory.products.tables import ProductClass
 
 async def offer_freed(machine: str, starts: datetime, ends: datetime, now: datetime) -> int | None:
     """The waitlist entry now offered the freed time, if any."""
-    await expire_offers(now)
     waiting = (
         await WaitlistEntry.select(
             WaitlistEntry._meta.primary_key.as_alias("pk"),
@@ -60,12 +59,29 @@ async def offer_freed(machine: str, starts: datetime, ends: datetime, now: datet
     return int(waiting["pk"])
 
 
-async def expire_offers(now: datetime) -> None:
+async def expire_offers(now: datetime) -> list[tuple[str, datetime, datetime]]:
+    """Lapse the offers nobody accepted in time; their slots (machine, start, end) to re-offer."""
+    lapsed = (
+        await WaitlistEntry.select(
+            WaitlistEntry.machine.code.as_alias("machine"),
+            WaitlistEntry.starts_at,
+            WaitlistEntry.ends_at,
+        )
+        .where(WaitlistEntry.status == "offered", WaitlistEntry.offered_until <= now)
+        .run()
+    )
     await (
         WaitlistEntry.update({WaitlistEntry.status: "expired"})
         .where(WaitlistEntry.status == "offered", WaitlistEntry.offered_until <= now)
         .run()
     )
+    return [(row["machine"], row["starts_at"], row["ends_at"]) for row in lapsed]
+
+
+async def reoffer_lapsed(now: datetime) -> None:
+    """The next UMKM in line gets a slot whose offer lapsed."""
+    for machine, starts, ends in await expire_offers(now):
+        await offer_freed(machine, starts, ends, now)
 
 
 def _out(row: dict[str, Any]) -> WaitOut:
@@ -159,7 +175,7 @@ async def _entry(entry: int, viewer: Viewer) -> dict[str, Any]:
 
 async def accept(entry: int, viewer: Viewer, now: datetime) -> str:
     """The booking made from an offered entry; BookingRefused when the offer has lapsed."""
-    await expire_offers(now)
+    await reoffer_lapsed(now)
     row = await _entry(entry, viewer)
     if row["status"] != "offered":
         raise BookingRefused([Refusal("waitlist", _("this waitlist entry has no open offer"))], [])

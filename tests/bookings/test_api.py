@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sharedfactory.bookings.sweeper import sweep_once
 from sharedfactory.bookings.tables import Booking
 from sharedfactory.businesses.tables import Business
 from sharedfactory.facilities.tables import Machine
@@ -234,3 +235,17 @@ async def test_a_freed_slot_is_offered_to_the_waitlist_first(client):
     accepted = await client.post(f"/api/v1/waitlist/{entry.json()['id']}/accept")
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["business"] == OTHER
+
+
+async def test_a_lapsed_offer_goes_to_the_next_in_line_and_the_sweep_releases_no_shows(client):
+    slot = body("batu-bara-washer-1", at(2, 2, 13))
+    await log_in(client, "operator_batu_bara")
+    made = (await client.post("/api/v1/bookings", json=slot | {"business": SITI})).json()
+    first = (await client.post("/api/v1/waitlist", json=slot | {"business": OTHER})).json()
+    second = (await client.post("/api/v1/waitlist", json=slot | {"business": LAPSED_HALAL})).json()
+    await client.post(f"/api/v1/bookings/{made['code']}/cancel")
+    idle = await _insert("batu-bara-retort-1", SITI, datetime.now(UTC) - timedelta(minutes=30))
+    released = await sweep_once(datetime.now(UTC) + timedelta(hours=3))
+    assert idle in released
+    statuses = {e["id"]: e["status"] for e in (await client.get("/api/v1/waitlist")).json()}
+    assert (statuses[first["id"]], statuses[second["id"]]) == ("expired", "offered")
