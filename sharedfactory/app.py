@@ -25,6 +25,11 @@ from sharedfactory.accounts.web import AuthApi, LoginPages, login_rate_limit
 from sharedfactory.bookings.api import BookingApi
 from sharedfactory.bookings.calendar_api import CalendarApi
 from sharedfactory.bookings.changes_api import BookingChangesApi
+from sharedfactory.bookings.plans_api import PlanningApi
+from sharedfactory.bookings.rules_api import RulesApi
+from sharedfactory.bookings.statement_api import StatementApi
+from sharedfactory.bookings.sweeper import booking_sweeper
+from sharedfactory.businesses.api import BusinessApi, RegistrationApi
 from sharedfactory.db.engine import use_database
 from sharedfactory.devices.api import TelemetryApi
 from sharedfactory.devices.booking_api import BookingTelemetryApi
@@ -35,37 +40,51 @@ from sharedfactory.notices.api import NoticeApi
 from sharedfactory.notices.mailer import outbox_lifespans
 from sharedfactory.settings import Settings
 from sharedfactory.web import presenters
+from sharedfactory.web.booking_pages import BookingPages
 from sharedfactory.web.errors import page_or_json_error
 from sharedfactory.web.health import healthz
 from sharedfactory.web.live import LivePages
 from sharedfactory.web.machine_page import MachinePage
 from sharedfactory.web.pages import Pages
+from sharedfactory.web.planning_pages import PLANNING_PAGES
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SWAGGER = "/static/vendor/swagger-ui"
 
 
 def create_app(
-    settings: Settings, *, connection_pool: bool = True, login_attempts_per_minute: int = 20
+    settings: Settings,
+    *,
+    connection_pool: bool = True,
+    login_attempts_per_minute: int = 20,
+    booking_sweep_s: float | None = 60.0,
 ) -> Litestar:
     """`connection_pool=False` keeps PostgreSQL connections per query, for callers (tests) that
-    also query from another event loop than the app's."""
+    also query from another event loop than the app's. `booking_sweep_s=None` turns off the
+    background release of no-shows (tests that release them by hand)."""
     engine = use_database(settings.database_url)
     return Litestar(
         route_handlers=[
             Pages,
             LivePages,
             MachinePage,
+            BookingPages,
+            *PLANNING_PAGES,
             LoginPages,
             AuthApi,
             FacilitiesApi,
             BookingApi,
             BookingChangesApi,
+            PlanningApi,
             TelemetryApi,
             BookingTelemetryApi,
             MachineLoginApi,
             NoticeApi,
             CalendarApi,
+            RegistrationApi,
+            BusinessApi,
+            RulesApi,
+            StatementApi,
             healthz,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
@@ -74,6 +93,7 @@ def create_app(
         lifespan=[
             *([_database_lifespan(engine)] if connection_pool else []),
             *outbox_lifespans(settings),
+            *([booking_sweeper(booking_sweep_s)] if booking_sweep_s else []),
         ],
         debug=False,
         logging_config=None,

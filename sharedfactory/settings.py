@@ -24,6 +24,8 @@ class Settings:
     port: int = 8000
     secret_key: str | None = None
     data_dir: Path = Path("./data")
+    smtp_url: str | None = None
+    mail_from: str = "sharedfactory@localhost"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,6 +37,8 @@ class Settings:
             port=_port(env.get("SHAREDFACTORY_PORT", "8000")),
             secret_key=env.get("SHAREDFACTORY_SECRET_KEY") or None,
             data_dir=Path(env.get("SHAREDFACTORY_DATA_DIR", "./data")),
+            smtp_url=env.get("SHAREDFACTORY_SMTP_URL") or None,
+            mail_from=env.get("SHAREDFACTORY_MAIL_FROM") or "sharedfactory@localhost",
         )
         settings.check()
         return settings
@@ -50,6 +54,12 @@ class Settings:
             raise SettingsError(
                 "SHAREDFACTORY_MQTT_URL: use mqtt://user:pass@host:port or mqtts://"
             )
+        if self.smtp_url and not _smtp_url_ok(self.smtp_url):
+            raise SettingsError(
+                "SHAREDFACTORY_SMTP_URL: use smtp://user:pass@host:port or smtps:// for TLS"
+            )
+        if "@" not in self.mail_from or any(c in self.mail_from for c in "\r\n<>"):
+            raise SettingsError(f"SHAREDFACTORY_MAIL_FROM: {self.mail_from!r} is not an address")
 
     def resolved_secret_key(self) -> str:
         """The configured key, else one generated once into the data directory."""
@@ -67,3 +77,12 @@ def _port(raw: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"SHAREDFACTORY_PORT: {raw!r} is not a TCP port (1-65535)")
     return int(raw)
+
+
+def _smtp_url_ok(raw: str) -> bool:
+    parts = urlsplit(raw)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("smtp", "smtps") and bool(parts.hostname)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody, Parameter, QueryParameter
+from litestar.params import Parameter, QueryParameter
 
 from sharedfactory.accounts.deps import Login, require_house
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.facts import BusinessFacts, ProductKind
+from sharedfactory.bookings.guard import reading
 from sharedfactory.bookings.load import UnknownCode, business_facts, machine_facts, product_kind
 from sharedfactory.bookings.queries import BookingFilter, list_bookings, one_booking
 from sharedfactory.bookings.schemas import (
@@ -23,6 +24,7 @@ from sharedfactory.bookings.schemas import (
     RefusedBody,
     SeriesOut,
     SlotOut,
+    clamped,
     field_error,
     refused_body,
     within_reach,
@@ -32,13 +34,15 @@ from sharedfactory.bookings.slots import SlotQuery, free_slots
 from sharedfactory.i18n.catalog import gettext_for
 from sharedfactory.web.errors import not_found, refused
 from sharedfactory.web.pages import LANG_COOKIE
+from sharedfactory.web.params import CodeParam, OptionalCode, Strict
 
-CodeParam = Annotated[str, Parameter(max_length=64, description="stable id")]
 From = Annotated[
     datetime | None, QueryParameter(name="from", required=False, description="ISO start")
 ]
 To = Annotated[datetime | None, QueryParameter(name="to", required=False, description="ISO end")]
 Minutes = Annotated[int, Parameter(ge=1, le=24 * 60, description="length of the slot")]
+MAX_SEARCH = timedelta(days=62)  # a longer `to` is cut to 62 days after `from`
+BookingStatus = Literal["pending", "confirmed", "cancelled", "completed", "no_show"]
 REFUSED = {409: ResponseSpec(data_container=RefusedBody, description="a house rule refuses it")}
 
 
@@ -82,22 +86,23 @@ class BookingApi(Controller):
         machine_type: CodeParam,
         minutes: Minutes,
         product_class: CodeParam = "halal",
-        business: Annotated[str | None, Parameter(max_length=64)] = None,
+        business: OptionalCode = None,
         since: From = None,
         until: To = None,
     ) -> list[SlotOut]:
         moment = now()
-        since = within_reach("from", since or moment)
-        until = within_reach("to", until or since + timedelta(days=7))
-        if until <= since or until - since > timedelta(days=62):
-            raise field_error("to", "must be after from, and at most 62 days later")
-        machines = await machine_facts(since, until, moment, house=house, machine_type=machine_type)
-        if not machines:
-            raise NotFoundException(
-                detail=f"house {house!r} has no machine of type {machine_type!r}"
+        since = max(clamped(since or moment), moment)
+        until = min(clamped(until or since + timedelta(days=7)), since + MAX_SEARCH)
+        async with reading():
+            machines = await machine_facts(
+                since, until, moment, house=house, machine_type=machine_type, cached=True
             )
-        facts = await self._business(login, business, house, since, until)
-        query = SlotQuery(minutes, since, until, await self._kind(product_class))
+            if not machines:
+                raise NotFoundException(
+                    detail=f"house {house!r} has no machine of type {machine_type!r}"
+                )
+            facts = await self._business(login, business, house, since, until)
+            query = SlotQuery(minutes, since, until, await self._kind(product_class))
         return [SlotOut.of(s) for s in free_slots(machines, facts, query, moment)]
 
     async def _kind(self, code: str) -> ProductKind:
@@ -113,7 +118,7 @@ class BookingApi(Controller):
         if code is None:
             return BusinessFacts.anyone()
         try:
-            return await business_facts(code, house, since, until)
+            return await business_facts(code, house, since, until, cached=True)
         except UnknownCode as error:
             raise field_error("business", str(error).split(": ", 1)[1]) from None
 
@@ -124,7 +129,7 @@ class BookingApi(Controller):
         responses=REFUSED | refused(401, 403),
     )
     async def create(
-        self, request: Request[Any, Any, Any], login: Login, data: JSONBody[BookingIn]
+        self, request: Request[Any, Any, Any], login: Login, data: Strict[BookingIn]
     ) -> Response[BookingOut | SeriesOut | RefusedBody]:
         business = acting_business(login, data.business)
         starts, ends = (
@@ -199,16 +204,16 @@ class BookingApi(Controller):
         login: Login,
         since: From = None,
         until: To = None,
-        house: Annotated[str | None, Parameter(max_length=64)] = None,
-        machine: Annotated[str | None, Parameter(max_length=64)] = None,
-        business: Annotated[str | None, Parameter(max_length=64)] = None,
-        status: Annotated[str | None, Parameter(max_length=12)] = None,
+        house: OptionalCode = None,
+        machine: OptionalCode = None,
+        business: OptionalCode = None,
+        status: Annotated[BookingStatus | None, QueryParameter(required=False)] = None,
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 200,
         offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0,
     ) -> BookingPage:
         wanted = BookingFilter(
-            since and within_reach("from", since),
-            until and within_reach("to", until),
+            since and clamped(since),
+            until and clamped(until),
             house,
             machine,
             business,

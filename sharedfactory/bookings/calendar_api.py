@@ -34,7 +34,7 @@ MAX_TOKEN_LENGTH = 2 + 64 + 1 + MAC_LENGTH
 PAST = timedelta(days=30)
 AHEAD = timedelta(days=180)
 MAX_EVENTS = 5000
-CALENDAR_TYPE = "text/calendar; charset=utf-8"
+CALENDAR_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text types
 
 FEED_COLUMNS = (
     Booking.code,

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import JSONBody, Parameter
+from litestar.params import Parameter
 
 from sharedfactory.accounts.deps import Login, require_house
 from sharedfactory.bookings import changes, waitlist
-from sharedfactory.bookings.api import REFUSED, CodeParam, acting_business, language, now
+from sharedfactory.bookings.api import REFUSED, acting_business, language, now
 from sharedfactory.bookings.load import Missing, UnknownCode
 from sharedfactory.bookings.queries import one_booking
 from sharedfactory.bookings.schemas import (
@@ -29,6 +29,7 @@ from sharedfactory.bookings.schemas import (
 from sharedfactory.bookings.service import BookingRefused
 from sharedfactory.i18n.catalog import gettext_for
 from sharedfactory.web.errors import not_found, refused
+from sharedfactory.web.params import CodeParam, Strict
 
 EntryId = Annotated[int, Parameter(ge=1, le=2_147_483_647, description="waitlist entry id")]
 ANSWERS = REFUSED | not_found("booking") | refused(401, 403)
@@ -81,7 +82,7 @@ class BookingChangesApi(Controller):
         request: Request[Any, Any, Any],
         login: Login,
         booking: CodeParam,
-        data: JSONBody[MoveIn],
+        data: Strict[MoveIn],
     ) -> Response[BookingOut | RefusedBody]:
         starts = within_reach("starts_at", data.starts_at)
         ends = within_reach("ends_at", data.end())
@@ -115,7 +116,7 @@ class BookingChangesApi(Controller):
     @post(
         "/waitlist", summary="Wait for a taken slot", status_code=201, responses=refused(401, 403)
     )
-    async def join(self, login: Login, data: JSONBody[WaitIn]) -> WaitOut:
+    async def join(self, login: Login, data: Strict[WaitIn]) -> WaitOut:
         business = acting_business(login, data.business)
         try:
             return await waitlist.join(business, data, now())

@@ -40,3 +40,11 @@ def is_double_booking(error: BaseException) -> bool:
     if isinstance(error, asyncpg.exceptions.ExclusionViolationError):
         return NEVER_TWICE in str(error.constraint_name or error)
     return isinstance(error, sqlite3.IntegrityError) and NEVER_TWICE in str(error)
+
+
+@asynccontextmanager
+async def reading() -> AsyncIterator[None]:
+    """Several reads on one connection: Piccolo's SQLite engine otherwise opens a connection (a
+    thread and a file) for every query, and PostgreSQL takes one pooled connection once."""
+    async with Booking._meta.db.transaction():
+        yield

@@ -256,7 +256,7 @@ async def _book_request(
             .where(Booking.code.is_in(made or [""]))
             .run()
         )
-        why = "; ".join(r.render() for r in refusal.refusals)
+        why = "; ".join(r.render(gettext_for("id")) for r in refusal.refusals)
         await _settle(
             code, "pending", f"the proposed slot was taken before confirmation: {why}", now
         )

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import JSONBody, Parameter
+from litestar.params import Parameter, QueryParameter
 
 from sharedfactory.accounts.deps import Login, require_house
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings import plans
-from sharedfactory.bookings.api import REFUSED, CodeParam, acting_business, language, now
+from sharedfactory.bookings.api import REFUSED, acting_business, language, now
 from sharedfactory.bookings.changes import ChangeRefused
 from sharedfactory.bookings.load import Missing, UnknownCode
 from sharedfactory.bookings.requests import (
@@ -28,7 +28,9 @@ from sharedfactory.bookings.schemas import RefusedBody, field_error, refused_bod
 from sharedfactory.i18n.catalog import gettext_for
 from sharedfactory.i18n.formats import period
 from sharedfactory.web.errors import not_found, refused
+from sharedfactory.web.params import CodeParam, OptionalCode, Strict
 
+RequestStatus = Literal["pending", "proposed", "scheduled", "unserved", "withdrawn"]
 PlanId = Annotated[int, Parameter(ge=1, le=2_147_483_647, description="plan id")]
 
 
@@ -140,7 +142,7 @@ class PlanningApi(Controller):
         responses=REFUSED | refused(401, 403),
     )
     async def create(
-        self, request: Request[Any, Any, Any], login: Login, data: JSONBody[RequestIn]
+        self, request: Request[Any, Any, Any], login: Login, data: Strict[RequestIn]
     ) -> Response[RequestOut | RefusedBody]:
         business = acting_business(login, data.business)
         within_reach("deadline", data.deadline)
@@ -162,8 +164,8 @@ class PlanningApi(Controller):
     async def index(
         self,
         login: Login,
-        house: Annotated[str | None, Parameter(max_length=64)] = None,
-        status: Annotated[str | None, Parameter(max_length=12)] = None,
+        house: OptionalCode = None,
+        status: Annotated[RequestStatus | None, QueryParameter(required=False)] = None,
     ) -> list[RequestOut]:
         return await list_requests(login, house, status)
 
@@ -191,7 +193,7 @@ class PlanningApi(Controller):
         status_code=202,
         responses=not_found("house") | refused(401, 403),
     )
-    async def run(self, login: Login, house: CodeParam, data: JSONBody[PlanIn]) -> PlanOut:
+    async def run(self, login: Login, house: CodeParam, data: Strict[PlanIn]) -> PlanOut:
         _staff_of(login, house)
         try:
             plan_id = await plans.start_plan(house, login, now(), data.time_limit)

@@ -13,6 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sharedfactory.bookings.facts import MachineFacts, ProductKind, Span
+from sharedfactory.bookings.rules import _
+from sharedfactory.i18n.catalog import gettext_for
 
 PRIORITY_WEIGHT = {1: 1.0, 2: 2.0, 3: 4.0}
 FAIRNESS_SLOPE = 4.0  # a UMKM with all of the house's hours weighs 1/5 of a newcomer
@@ -38,12 +40,16 @@ def weight(request: PendingRequest) -> float:
 
 
 def step_minutes(machine: MachineFacts, quantity: float) -> int:
-    return math.ceil(quantity / machine.batch_size) * machine.cycle_minutes
+    """Whole cycles for the quantity, and never less than the house's shortest booking."""
+    cycles = math.ceil(quantity / machine.batch_size) * machine.cycle_minutes
+    return max(cycles, machine.rules.min_duration_minutes)
 
 
 def takes(machine: MachineFacts, request: PendingRequest, step: str) -> bool:
     kind = request.kind
     if machine.machine_type != step:
+        return False
+    if step_minutes(machine, request.quantity) > machine.rules.max_duration_minutes:
         return False
     if kind.halal and (machine.halal_status == "never_halal" or machine.ran_pork):
         return False
@@ -206,12 +212,18 @@ def _fixed_bookings(
 def unplaceable(
     request: PendingRequest, machines: list[MachineFacts], start: datetime
 ) -> str | None:
-    """Why a request cannot even be put to the optimiser, or None."""
+    """Why a request cannot even be put to the optimiser (in the UMKM's language), or None."""
+    translate = gettext_for("id")
     if request.deadline <= start:
-        return "its deadline has passed (bookings need the house's notice)"
+        return translate(_("its deadline has passed (bookings need the house's notice)"))
     for step in request.steps:
         if not any(takes(m, request, step) for m in machines):
-            return f"no machine of type {step} in this house can take it (halal rules or training)"
+            return translate(
+                _(
+                    "no machine of type %(step)s in this house can take it "
+                    "(halal rules, training, or longer than the longest booking)"
+                )
+            ) % {"step": step}
     return None
 
 

@@ -209,3 +209,20 @@ def price(wish_minutes: int, machine: MachineFacts, business: BusinessFacts) -> 
     """Whole Rupiah: the hourly tariff for the booked time, less the size-class subsidy."""
     full = machine.tariff_per_hour * wish_minutes / 60
     return round(full * (100 - business.discount_percent) / 100)
+
+
+# Cheapest and most often refusing first: the slot search stops at the first refusal.
+SEARCH_ORDER: tuple[Check, ...] = (
+    notice_rules,
+    occupancy_rules,
+    calendar_rules,
+    halal_rules,
+    quota_rules,
+    duration_rules,
+    permit_rules,
+)
+
+
+def holds(wish: Wish, machine: MachineFacts, business: BusinessFacts, now: datetime) -> bool:
+    """Every rule holds (the search's question: no refusal texts needed)."""
+    return not any(True for check in SEARCH_ORDER for _ in check(wish, machine, business, now))

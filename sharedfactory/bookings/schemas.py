@@ -137,6 +137,11 @@ def within_reach(key: str, moment: datetime) -> datetime:
     return moment
 
 
+def clamped(moment: datetime) -> datetime:
+    """A filter bound far outside any booking means the same as the nearest year we keep."""
+    return min(max(moment, EARLIEST), LATEST)
+
+
 def refused_body(
     found: list[Refusal], alternatives: list[SlotOut], gettext: Callable[[str], str]
 ) -> RefusedBody:

@@ -10,7 +10,7 @@ from typing import Any
 
 from piccolo.table import Table
 
-from sharedfactory.bookings.tables import Booking
+from sharedfactory.bookings.tables import Booking, BookingRules, TariffTier, Training
 from sharedfactory.businesses.personal import PersonalDataCipher
 from sharedfactory.businesses.service import add_business
 from sharedfactory.businesses.tables import Permit
@@ -38,6 +38,37 @@ from sharedfactory.facilities.tables import (
 from sharedfactory.products.tables import Changeover, ProductClass, QualityLimit
 
 DEFAULT_START = date(2026, 12, 7)  # a Monday
+
+# Booking rules per demo house (docs/booking-rules.md): notice 120 min, 60 days ahead, 30..480 min.
+# Buffers stay 0 where the demo logins book (Batu Bara, Sleman); only Batu Bara has a weekly quota.
+HOUSE_RULES: dict[str, dict[str, int | None]] = {
+    "batu-bara": {"buffer_minutes": 0, "weekly_quota_hours": 20},
+    "jembrana": {"buffer_minutes": 15, "weekly_quota_hours": None},
+    "sleman": {"buffer_minutes": 0, "weekly_quota_hours": None},
+    "minahasa-selatan": {"buffer_minutes": 10, "weekly_quota_hours": None},
+}
+COMMON_RULES = {
+    "min_notice_minutes": 120,
+    "max_advance_days": 60,
+    "min_duration_minutes": 30,
+    "max_duration_minutes": 480,
+}
+# Multi-day machines (cocoa dryer, freeze dryer: 26-36 h) get their own longer maximum.
+LONG_RUN_MAX_MINUTES = 36 * 60
+# The subsidy: percent off the machine tariff per size class, the same in every demo house.
+TARIFF_TIERS = {"mikro": 50, "kecil": 25, "menengah": 0}
+# UMKM trained to run self-run machine types themselves (machines with needs_operator false).
+# The demo logins (siti, sri) are left untrained: they book operator-run machines.
+TRAININGS = (
+    ("cokelat-mendoyo", "melanger", 120),
+    ("cokelat-mendoyo", "band_sealer", 120),
+    ("subak-abian-kakao-lestari", "cocoa_dryer", 200),
+    ("kakao-bubuk-ni-luh", "cocoa_dryer", 90),
+    ("dapur-cokelat-melaya", "melanger", 60),
+    ("susu-segar-merapi", "milk_chiller", 150),
+    ("susu-kambing-etawa-turi", "freeze_dryer", 75),
+    ("keripik-nangka-cangkringan", "band_sealer", 45),
+)
 Ids = dict[str, int]
 
 
@@ -75,6 +106,9 @@ async def seed(
         say("UMKM dan izin")
         businesses = demo_businesses(start)
         business_ids = await _seed_businesses(businesses, PersonalDataCipher(secret_key), start)
+        say("aturan pemesanan, subsidi, pelatihan")
+        await _seed_house_rules(houses, machines)
+        await _seed_trainings(business_ids, start)
         say("pemesanan satu minggu")
         await _seed_week(businesses, start, machines, business_ids, classes)
         say("akun demo")
@@ -237,6 +271,53 @@ async def _seed_businesses(
         ],
     )
     return ids
+
+
+async def _seed_house_rules(houses: Ids, machines: Ids) -> None:
+    rows: list[dict[str, Any]] = [
+        {"house": houses[code], "machine": None, **COMMON_RULES, **own}
+        for code, own in HOUSE_RULES.items()
+    ]
+    for house in HOUSES:
+        for machine in house.machines:
+            if machine.cycle_minutes > COMMON_RULES["max_duration_minutes"]:
+                rows.append(
+                    {
+                        "house": houses[house.code],
+                        "machine": machines[machine.code],
+                        **COMMON_RULES,
+                        **HOUSE_RULES[house.code],
+                        "min_duration_minutes": 60,
+                        "max_duration_minutes": LONG_RUN_MAX_MINUTES,
+                    }
+                )
+    await _insert(BookingRules, rows)
+    await _insert(
+        TariffTier,
+        [
+            {"house": pk, "size_class": size, "discount_percent": percent}
+            for pk in houses.values()
+            for size, percent in TARIFF_TIERS.items()
+        ],
+    )
+
+
+async def _seed_trainings(business_ids: Ids, start: date) -> None:
+    types = {
+        row["code"]: row["id"]
+        for row in await MachineType.select(MachineType._meta.primary_key, MachineType.code).run()
+    }
+    await _insert(
+        Training,
+        [
+            {
+                "business": business_ids[business],
+                "machine_type": types[machine_type],
+                "trained_on": start - timedelta(days=days_before),
+            }
+            for business, machine_type, days_before in TRAININGS
+        ],
+    )
 
 
 def _consent_time(start: date) -> datetime:

@@ -20,6 +20,7 @@ from sharedfactory.devices.queries import (
     telemetry_page,
 )
 from sharedfactory.web.errors import not_found, refused
+from sharedfactory.web.params import CODE
 
 From = Annotated[
     datetime | None, QueryParameter(name="from", required=False, description="ISO 8601 start")
@@ -40,7 +41,7 @@ def _cursor(tie_digits: int) -> Any:
 
 TelemetryCursor = Annotated[str | None, _cursor(10)]  # tie: seq, 0..2^32-1
 DeadLetterCursor = Annotated[str | None, _cursor(9)]  # tie: row id, an int4 on PostgreSQL
-MachineCode = Annotated[str, Parameter(max_length=64, description="machine id")]
+MachineCode = Annotated[str, Parameter(max_length=64, pattern=CODE, description="machine id")]
 
 
 class TelemetryItem(msgspec.Struct):

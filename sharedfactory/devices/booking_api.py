@@ -16,8 +16,11 @@ from sharedfactory.accounts.service import Viewer
 from sharedfactory.analytics.quality import CheckResult, Excursion
 from sharedfactory.devices.runs import BookingRun, booking_run, quality, usage
 from sharedfactory.web.errors import not_found, refused
+from sharedfactory.web.params import CODE
 
-BookingCode = Annotated[str, Parameter(max_length=64, description="booking id, e.g. `bk-0042`")]
+BookingCode = Annotated[
+    str, Parameter(max_length=64, pattern=CODE, description="booking id, e.g. `bk-0042`")
+]
 Grace = Annotated[int, Parameter(ge=0, le=24 * 60, description="minutes to start the run")]
 
 

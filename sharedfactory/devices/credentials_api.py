@@ -19,8 +19,9 @@ from sharedfactory.devices.queries import machine_house
 from sharedfactory.devices.topics import topic_for
 from sharedfactory.settings import Settings
 from sharedfactory.web.errors import not_found, refused
+from sharedfactory.web.params import CODE
 
-MachineCode = Annotated[str, Parameter(max_length=64, description="machine id")]
+MachineCode = Annotated[str, Parameter(max_length=64, pattern=CODE, description="machine id")]
 
 
 class IssuedLogin(msgspec.Struct):

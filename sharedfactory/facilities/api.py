@@ -11,8 +11,11 @@ from litestar.params import Parameter
 from sharedfactory.facilities.queries import list_houses, list_machines
 from sharedfactory.facilities.schemas import HouseOut, MachineOut
 from sharedfactory.web.errors import not_found
+from sharedfactory.web.params import CODE
 
-HouseCode = Annotated[str, Parameter(max_length=64, description="house id, e.g. `batu-bara`")]
+HouseCode = Annotated[
+    str, Parameter(max_length=64, pattern=CODE, description="house id, e.g. `batu-bara`")
+]
 
 
 class FacilitiesApi(Controller):

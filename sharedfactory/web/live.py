@@ -17,8 +17,9 @@ from sharedfactory.accounts.service import Viewer
 from sharedfactory.devices.queries import live_board
 from sharedfactory.facilities.queries import HouseView, list_houses
 from sharedfactory.web.pages import Language, page_context, remember_language
+from sharedfactory.web.params import CODE
 
-HouseCode = Annotated[str, Parameter(max_length=64)]
+HouseCode = Annotated[str, Parameter(max_length=64, pattern=CODE)]
 PUSH_EVERY_S = 2.0
 STREAM_FOR_S = 15 * 60  # the browser reconnects after this; bounds a forgotten tab
 

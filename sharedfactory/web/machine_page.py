@@ -18,8 +18,9 @@ from sharedfactory.devices.queries import live_board, machine_house
 from sharedfactory.devices.runs import booking_run, quality, usage
 from sharedfactory.facilities.queries import list_houses
 from sharedfactory.web.pages import Language, page_context
+from sharedfactory.web.params import CODE
 
-MachineCode = Annotated[str, Parameter(max_length=64)]
+MachineCode = Annotated[str, Parameter(max_length=64, pattern=CODE)]
 RECENT_RUNS = 8
 
 

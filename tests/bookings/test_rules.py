@@ -1,5 +1,6 @@
 """The house rules on plain data: each rule refuses what it should and nothing else."""
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -14,8 +15,8 @@ from sharedfactory.bookings.facts import (
     Taken,
     Wish,
 )
-from sharedfactory.bookings.rules import price, refusals
-from sharedfactory.bookings.slots import SlotQuery, free_slots, nearest_slots
+from sharedfactory.bookings.rules import holds, price, refusals
+from sharedfactory.bookings.slots import SlotQuery, _starts, free_slots, nearest_slots
 
 pytestmark = pytest.mark.pure
 
@@ -27,33 +28,33 @@ TUESDAY = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)  # 08.00 WIB, a week later
 
 
 def machine(**changes) -> MachineFacts:
-    base = dict(
-        code="fryer-1",
-        house="batu-bara",
-        zone="Asia/Jakarta",
-        machine_type="vacuum_fryer",
-        capabilities=("fry",),
-        needs_operator=False,
-        halal_status="shared",
-        tariff_per_hour=60_000,
-        rules=HouseRules(),
-        opening={d: ((time(8), time(16)),) for d in range(6)},
-        holidays=frozenset(),
-        changeover={("non_halal", "halal"): 120, ("halal", "non_halal"): 30},
-    )
+    base = {
+        "code": "fryer-1",
+        "house": "batu-bara",
+        "zone": "Asia/Jakarta",
+        "machine_type": "vacuum_fryer",
+        "capabilities": ("fry",),
+        "needs_operator": False,
+        "halal_status": "shared",
+        "tariff_per_hour": 60_000,
+        "rules": HouseRules(),
+        "opening": {d: ((time(8), time(16)),) for d in range(6)},
+        "holidays": frozenset(),
+        "changeover": {("non_halal", "halal"): 120, ("halal", "non_halal"): 30},
+    }
     return MachineFacts(**(base | changes))
 
 
 def business(**changes) -> BusinessFacts:
-    base = dict(
-        code="umkm-a",
-        size_class="mikro",
-        permits=(
+    base = {
+        "code": "umkm-a",
+        "size_class": "mikro",
+        "permits": (
             PermitFact("halal", "Keripik", date(2027, 6, 1)),
             PermitFact("pirt", "Keripik", None),
         ),
-        trained_types=frozenset({"vacuum_fryer"}),
-    )
+        "trained_types": frozenset({"vacuum_fryer"}),
+    }
     return BusinessFacts(**(base | changes))
 
 
@@ -191,5 +192,31 @@ def test_free_slots_skip_taken_time_and_nearest_slots_surround_a_refusal():
     assert all(not (s.starts < taken.ends and taken.starts < s.ends) for s in slots)
     assert len(slots) == 11  # 10.00 .. 15.00 every half hour
     near = nearest_slots([busy], business(), wish(), NOW)
-    assert [s.starts for s in near][0] == TUESDAY + timedelta(hours=2)
+    assert next(s.starts for s in near) == TUESDAY + timedelta(hours=2)
     assert all(s.price == 90_000 for s in near)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_the_search_sieve_finds_exactly_the_starts_every_rule_allows(seed):
+    rng = random.Random(seed)
+    taken, cursor = [], TUESDAY - timedelta(days=1)
+    for index in range(rng.randint(0, 25)):
+        cursor += timedelta(minutes=rng.choice((0, 30, 45, 90, 600)))
+        ends = cursor + timedelta(minutes=rng.choice((30, 60, 150)))
+        kind = rng.choice(("halal", "non_halal"))
+        taken.append(
+            Taken(f"bk-{index}", cursor, ends, ends + timedelta(minutes=10), kind, kind == "halal")
+        )
+        cursor = ends + timedelta(minutes=10)
+    down = (Span(TUESDAY + timedelta(hours=rng.randint(0, 40)), TUESDAY + timedelta(hours=44)),)
+    busy = machine(taken=tuple(taken), maintenance=down, rules=HouseRules(buffer_minutes=10))
+    query = SlotQuery(
+        rng.choice((30, 60, 120)), TUESDAY - timedelta(days=1), TUESDAY + timedelta(days=3), HALAL
+    )
+    everything = [
+        start
+        for start in _starts(busy, query.since, query.until, query.minutes)
+        if holds(wish(start, query.minutes), busy, business(), NOW)
+    ]
+    found = free_slots([busy], business(), query, NOW, limit=500)
+    assert [s.starts for s in found] == everything

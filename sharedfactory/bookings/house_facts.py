@@ -1,0 +1,173 @@
+"""What rarely changes about a house's machines, cached for a few seconds for the slot search:
+the machines, the booking rules, opening hours, holidays, operators' shifts, changeovers and which
+machines ever ran pork. Booking always reads it fresh (`cached=False`)."""
+
+from __future__ import annotations
+
+import time as clock
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from sharedfactory.bookings.facts import HouseRules
+from sharedfactory.bookings.tables import HOLDING_STATUSES, Booking, BookingRules
+from sharedfactory.facilities.tables import (
+    Holiday,
+    Machine,
+    OpeningHours,
+    OperatorMachine,
+    OperatorShift,
+)
+from sharedfactory.products.tables import Changeover
+
+TTL_S = 10.0
+Spans = dict[int, tuple[tuple[time, time], ...]]
+
+
+@dataclass(frozen=True)
+class HouseStatic:
+    rows: list[dict[str, Any]]
+    rules: list[dict[str, Any]]
+    opening: dict[int, Spans]  # house pk -> weekday -> spans
+    holidays: dict[int, frozenset[date]]  # house pk -> days
+    shifts: dict[int, Spans]  # machine pk -> weekday -> operator shifts
+    pork: set[int]
+    changeover: dict[tuple[str, str], int]
+
+    def rules_for(self, house_pk: int, machine_pk: int) -> HouseRules:
+        return _rules(self.rules, house_pk, machine_pk)
+
+
+_cache: dict[tuple[str | None, ...], tuple[float, HouseStatic]] = {}
+business_cache: dict[tuple[str, str], tuple[float, Any]] = {}  # (UMKM, house) -> BusinessFacts
+
+
+def forget_cached_facts() -> None:
+    """After an edit of rules, hours, machines, permits or tiers: the next search reads again."""
+    _cache.clear()
+    business_cache.clear()
+
+
+async def house_static(
+    house: str | None, machine_type: str | None, machine: str | None, cached: bool = False
+) -> HouseStatic | None:
+    key = (house, machine_type, machine)
+    hit = _cache.get(key)
+    if cached and hit and hit[0] > clock.monotonic():
+        return hit[1]
+    rows = await _machine_rows(house, machine_type, machine)
+    if not rows:
+        return None
+    pks = [row["pk"] for row in rows]
+    houses = {row["house_pk"] for row in rows}
+    found = HouseStatic(
+        rows=rows,
+        rules=await BookingRules.select().where(BookingRules.house.is_in(list(houses))).run(),
+        opening=await _by_weekday(houses),
+        holidays=await _holidays(houses),
+        shifts=await _shifts(pks),
+        pork=await _pork_machines(pks),
+        changeover=await _changeovers(),
+    )
+    _cache[key] = (clock.monotonic() + TTL_S, found)
+    return found
+
+
+async def _holidays(houses: set[int]) -> dict[int, frozenset[date]]:
+    rows = (
+        await Holiday.select(Holiday.house, Holiday.day)
+        .where(Holiday.house.is_in(list(houses)))
+        .run()
+    )
+    days: dict[int, set[date]] = {}
+    for row in rows:
+        days.setdefault(row["house"], set()).add(row["day"])
+    return {house: frozenset(found) for house, found in days.items()}
+
+
+async def _machine_rows(
+    house: str | None, machine_type: str | None, machine: str | None
+) -> list[dict[str, Any]]:
+    query = Machine.select(
+        Machine._meta.primary_key.as_alias("pk"),
+        Machine.code,
+        Machine.house.as_alias("house_pk"),
+        Machine.house.code.as_alias("house"),
+        Machine.house.timezone.as_alias("zone"),
+        Machine.machine_type.code.as_alias("machine_type"),
+        Machine.machine_type.capabilities.as_alias("capabilities"),
+        Machine.needs_operator,
+        Machine.halal_status,
+        Machine.tariff_per_hour,
+        Machine.batch_size,
+        Machine.cycle_minutes,
+    ).order_by(Machine.code)
+    if house is not None:
+        query = query.where(Machine.house.code == house)
+    if machine_type is not None:
+        query = query.where(Machine.machine_type.code == machine_type)
+    if machine is not None:
+        query = query.where(Machine.code == machine)
+    return await query.run()
+
+
+def _rules(rows: list[dict[str, Any]], house_pk: int, machine_pk: int) -> HouseRules:
+    fields = HouseRules.__dataclass_fields__
+    own = [r for r in rows if r["machine"] == machine_pk] or [
+        r for r in rows if r["house"] == house_pk and r["machine"] is None
+    ]
+    return HouseRules(**{k: v for k, v in own[0].items() if k in fields}) if own else HouseRules()
+
+
+async def _by_weekday(house_pks: set[int]) -> dict[int, dict[int, tuple[tuple[time, time], ...]]]:
+    rows = await OpeningHours.select().where(OpeningHours.house.is_in(list(house_pks))).run()
+    found: dict[int, dict[int, list[tuple[time, time]]]] = {}
+    for row in sorted(rows, key=lambda r: r["opens"]):
+        found.setdefault(row["house"], {}).setdefault(row["weekday"], []).append(
+            (row["opens"], row["closes"])
+        )
+    return {h: {d: tuple(s) for d, s in days.items()} for h, days in found.items()}
+
+
+async def _shifts(machine_pks: list[int]) -> dict[int, dict[int, tuple[tuple[time, time], ...]]]:
+    trained = (
+        await OperatorMachine.select(OperatorMachine.operator, OperatorMachine.machine)
+        .where(OperatorMachine.machine.is_in(machine_pks))
+        .run()
+    )
+    operators = {row["operator"] for row in trained}
+    shifts = (
+        await OperatorShift.select()
+        .where(OperatorShift.operator.is_in(list(operators) or [0]))
+        .run()
+    )
+    found: dict[int, dict[int, list[tuple[time, time]]]] = {}
+    for link in trained:
+        for shift in shifts:
+            if shift["operator"] == link["operator"]:
+                found.setdefault(link["machine"], {}).setdefault(shift["weekday"], []).append(
+                    (shift["starts"], shift["ends"])
+                )
+    return {m: {d: tuple(s) for d, s in days.items()} for m, days in found.items()}
+
+
+async def _pork_machines(machine_pks: list[int]) -> set[int]:
+    rows = (
+        await Booking.select(Booking.machine)
+        .where(
+            Booking.machine.is_in(machine_pks),
+            Booking.product_class.contains_pork == True,  # noqa: E712
+            Booking.status.is_in(list(HOLDING_STATUSES)),
+        )
+        .run()
+    )
+    return {row["machine"] for row in rows}
+
+
+async def _changeovers() -> dict[tuple[str, str], int]:
+    rows = await Changeover.select(
+        Changeover.from_class.code.as_alias("a"),
+        Changeover.to_class.code.as_alias("b"),
+        Changeover.minutes,
+    ).run()
+    return {(row["a"], row["b"]): row["minutes"] for row in rows}
