@@ -64,13 +64,17 @@ def booking_out(row: dict[str, Any]) -> BookingOut:
     )
 
 
-def scoped(query: Any, viewer: Viewer) -> Any:
-    """A UMKM sees its own bookings, an operator its house's, admin and auditor every house's."""
+def scoped_to(query: Any, viewer: Viewer, business_code: Any, house_code: Any) -> Any:
+    """A UMKM sees its own rows, an operator its house's, admin and auditor every house's."""
     if viewer.role == "umkm":
-        return query.where(Booking.business.code == viewer.business)
+        return query.where(business_code == viewer.business)
     if viewer.role == "operator":
-        return query.where(Booking.machine._.house._.code == viewer.house)
+        return query.where(house_code == viewer.house)
     return query
+
+
+def scoped(query: Any, viewer: Viewer) -> Any:
+    return scoped_to(query, viewer, Booking.business.code, Booking.machine._.house._.code)
 
 
 async def list_bookings(viewer: Viewer, f: BookingFilter) -> tuple[int, list[BookingOut]]:

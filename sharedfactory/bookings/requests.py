@@ -19,6 +19,7 @@ from sharedfactory.bookings.load import (
     machine_facts,
     product_kind,
 )
+from sharedfactory.bookings.queries import scoped_to
 from sharedfactory.bookings.rules import Refusal, _, permit_rules
 from sharedfactory.bookings.schemas import Code, Moment, Process, Quantity, Text
 from sharedfactory.bookings.service import new_code
@@ -135,11 +136,7 @@ COLUMNS = (
 
 
 def scoped(query: Any, viewer: Viewer) -> Any:
-    if viewer.role == "umkm":
-        return query.where(FlexibleRequest.business.code == viewer.business)
-    if viewer.role == "operator":
-        return query.where(FlexibleRequest.house.code == viewer.house)
-    return query
+    return scoped_to(query, viewer, FlexibleRequest.business.code, FlexibleRequest.house.code)
 
 
 def request_out(row: dict[str, Any]) -> RequestOut:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,26 +24,35 @@ async def sweep_once(now: datetime) -> list[str]:
     return released
 
 
-async def _sweep_forever(interval_s: float) -> None:
-    while True:
+async def _sweep_until(stop: asyncio.Event, interval_s: float) -> None:
+    """Every `interval_s` (the first after one interval) until `stop`; a sweep that has begun
+    finishes (cancelling it mid-query would strand its database connection)."""
+    while not await _stopped_within(stop, interval_s):
         try:
             released = await sweep_once(datetime.now(UTC))
             if released:
                 log.info("no-shows released: %s", ", ".join(released))
         except Exception:  # a failed sweep is logged and retried; it never stops the server
             log.exception("booking sweep failed")
-        await asyncio.sleep(interval_s)
+
+
+async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 def booking_sweeper(interval_s: float = 60.0) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        task = asyncio.create_task(_sweep_forever(interval_s))
+        stop = asyncio.Event()
+        task = asyncio.create_task(_sweep_until(stop, interval_s))
         try:
             yield
         finally:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
+            stop.set()
+            await task
 
     return lifespan

@@ -9,6 +9,7 @@ from typing import Any
 
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.load import Missing, UnknownCode, machine_facts
+from sharedfactory.bookings.queries import scoped_to
 from sharedfactory.bookings.rules import Refusal, _
 from sharedfactory.bookings.schemas import WaitIn, WaitOut
 from sharedfactory.bookings.service import BookingRefused, NewBooking, book
@@ -112,11 +113,8 @@ COLUMNS = (
 
 
 def _scoped(query: Any, viewer: Viewer) -> Any:
-    if viewer.role == "umkm":
-        return query.where(WaitlistEntry.business.code == viewer.business)
-    if viewer.role == "operator":
-        return query.where(WaitlistEntry.machine._.house._.code == viewer.house)
-    return query
+    house = WaitlistEntry.machine._.house._.code
+    return scoped_to(query, viewer, WaitlistEntry.business.code, house)
 
 
 async def join(business: str, wish: WaitIn, now: datetime) -> WaitOut:

@@ -36,6 +36,7 @@ class Choice:
     code: str
     name_id: str
     name_en: str
+    unit: str = ""  # a machine type's batch unit (kg, L, pcs)
 
     def name(self, language: str) -> str:
         return self.name_id if language == "id" else self.name_en
@@ -84,7 +85,7 @@ class Checked:
         self.errors.setdefault(key, message)
 
 
-async def _default_house(viewer: Viewer, houses: list[HouseView]) -> HouseView:
+async def default_house(viewer: Viewer, houses: list[HouseView]) -> HouseView:
     if viewer.role == "umkm":
         row = (
             await Business.select(Business.cluster.code.as_alias("cluster"))
@@ -98,7 +99,7 @@ async def _default_house(viewer: Viewer, houses: list[HouseView]) -> HouseView:
     return houses[0]
 
 
-async def _classes(machines: list[MachineView]) -> list[Choice]:
+async def class_choices(machines: list[MachineView]) -> list[Choice]:
     rows = await ProductClass.select(
         ProductClass.code, ProductClass.name_id, ProductClass.name_en, ProductClass.contains_pork
     ).run()
@@ -126,7 +127,7 @@ async def load_options(viewer: Viewer, asked_house: str | None) -> Options:
     if not houses:
         raise LookupError("no production house is open to this login")
     chosen = next((h for h in houses if h.code == asked_house), None)
-    house = chosen or await _default_house(viewer, houses)
+    house = chosen or await default_house(viewer, houses)
     machines = await list_machines(house.code)
     types = {m.type_code: Choice(m.type_code, m.type_name_id, m.type_name_en) for m in machines}
     return Options(
@@ -134,7 +135,7 @@ async def load_options(viewer: Viewer, asked_house: str | None) -> Options:
         house,
         machines,
         sorted(types.values(), key=lambda t: t.name_id),
-        await _classes(machines),
+        await class_choices(machines),
         await _businesses(viewer, house),
     )
 

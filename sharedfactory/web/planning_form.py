@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.requests import RequestIn
-from sharedfactory.businesses.tables import Business, Permit
-from sharedfactory.facilities.queries import HouseView, MachineView, list_houses, list_machines
-from sharedfactory.products.tables import ProductClass
+from sharedfactory.businesses.tables import Permit
+from sharedfactory.facilities.queries import HouseView, list_houses, list_machines
+from sharedfactory.web.booking_form import Choice, class_choices, default_house
 
 
 def _(text: str) -> str:
@@ -51,17 +51,6 @@ Errors = dict[str, tuple[str, dict[str, str]]]
 
 
 @dataclass(frozen=True)
-class Choice:
-    code: str
-    name_id: str
-    name_en: str
-    unit: str = ""
-
-    def name(self, language: str) -> str:
-        return self.name_id if language == "id" else self.name_en
-
-
-@dataclass(frozen=True)
 class RequestOptions:
     """What the form offers, for the chosen house."""
 
@@ -82,42 +71,22 @@ class Checked:
         self.errors.setdefault(key, (message, params))
 
 
-async def _own_house(viewer: Viewer, houses: list[HouseView]) -> HouseView:
-    row = (
-        await Business.select(Business.cluster.code.as_alias("cluster"))
-        .where(Business.code == viewer.business)
-        .first()
-        .run()
-    )
-    own = [h for h in houses if row and h.cluster_code == row["cluster"]]
-    return own[0] if own else houses[0]
-
-
-async def _classes(machines: list[MachineView]) -> list[Choice]:
-    rows = await ProductClass.select(
-        ProductClass.code, ProductClass.name_id, ProductClass.name_en, ProductClass.contains_pork
-    ).run()
-    pork_machine = any(m.halal_status == "never_halal" for m in machines)
-    return [
-        Choice(r["code"], r["name_id"], r["name_en"])
-        for r in rows
-        if pork_machine or not r["contains_pork"]
-    ]
-
-
 async def load_options(viewer: Viewer, asked_house: str | None) -> RequestOptions:
     houses = await list_houses()
     if not houses:
         raise LookupError("no production house exists yet")
     chosen = next((h for h in houses if h.code == asked_house), None)
-    house = chosen or await _own_house(viewer, houses)
+    house = chosen or await default_house(viewer, houses)
     machines = await list_machines(house.code)
     types = {
         m.type_code: Choice(m.type_code, m.type_name_id, m.type_name_en, m.batch_unit)
         for m in machines
     }
     return RequestOptions(
-        houses, house, sorted(types.values(), key=lambda t: t.name_id), await _classes(machines)
+        houses,
+        house,
+        sorted(types.values(), key=lambda t: t.name_id),
+        await class_choices(machines),
     )
 
 
