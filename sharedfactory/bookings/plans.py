@@ -16,14 +16,13 @@ from typing import Any
 
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.changes import ChangeRefused
-from sharedfactory.bookings.facts import MachineFacts
+from sharedfactory.bookings.house_facts import house_static
 from sharedfactory.bookings.load import Missing, machine_facts, product_kind
 from sharedfactory.bookings.problem import PendingRequest, build_problem
 from sharedfactory.bookings.requests import COLUMNS, recent_window
 from sharedfactory.bookings.rules import Refusal, _
 from sharedfactory.bookings.service import BookingRefused, NewBooking, book
 from sharedfactory.bookings.tables import HOLDING_STATUSES, Booking, FlexibleRequest, Plan, Training
-from sharedfactory.facilities.tables import House
 from sharedfactory.i18n.catalog import gettext_for
 from sharedfactory.notices.service import notify_business
 from sharedfactory.scheduler.parse import parse_problem
@@ -91,10 +90,9 @@ async def _pending(house: str, now: datetime) -> list[PendingRequest]:
 
 
 def _horizon(
-    machines: list[MachineFacts], pending: list[PendingRequest], now: datetime
+    notice: int, pending: list[PendingRequest], now: datetime
 ) -> tuple[datetime, datetime]:
     """From the house's notice (or the earliest request) to the latest deadline, at most 4 weeks."""
-    notice = max(m.rules.min_notice_minutes for m in machines)
     earliest = min((r.earliest for r in pending), default=now)
     start = max(now + timedelta(minutes=notice), earliest).replace(second=0, microsecond=0)
     start += timedelta(minutes=-start.minute % 30)
@@ -104,21 +102,16 @@ def _horizon(
 
 async def start_plan(house: str, viewer: Viewer, now: datetime, time_limit: float) -> int:
     """The new plan's id; the solve goes on in the background (see `PROGRESS`)."""
-    pending = await _pending(house, now)
-    machines = await machine_facts(now, now + MAX_HORIZON, now, house=house)
-    if not machines:
+    static = await house_static(house, None, None)
+    if static is None:
         raise Missing(f"house {house!r} does not exist or has no machines")
-    start, end = _horizon(machines, pending, now)
+    pending = await _pending(house, now)
+    notice = max(static.rules_for(r["house_pk"], r["pk"]).min_notice_minutes for r in static.rows)
+    start, end = _horizon(notice, pending, now)
     machines = await machine_facts(start, end, now, house=house)
     problem, left_out = build_problem(machines, pending, start, end)
-    house_pk = (
-        await House.select(House._meta.primary_key.as_alias("pk"))
-        .where(House.code == house)
-        .first()
-        .run()
-    )["pk"]  # type: ignore[index]
     plan = Plan(
-        house=house_pk,
+        house=static.rows[0]["house_pk"],
         created_at=now,
         created_by=viewer.user_id,
         problem=json.dumps(problem),
