@@ -26,8 +26,8 @@ from sharedfactory.bookings.schemas import (
     SlotOut,
     clamped,
     field_error,
+    field_error_of,
     refused_body,
-    within_reach,
 )
 from sharedfactory.bookings.service import BookingRefused, NewBooking, book, new_code
 from sharedfactory.bookings.slots import SlotQuery, free_slots
@@ -110,7 +110,7 @@ class BookingApi(Controller):
         try:
             return await product_kind(code)
         except UnknownCode as error:
-            raise field_error("product_class", str(error).split(": ", 1)[1]) from None
+            raise field_error_of(error) from None
 
     async def _business(
         self, login: Viewer, asked: str | None, house: str, since: datetime, until: datetime
@@ -121,7 +121,7 @@ class BookingApi(Controller):
         try:
             return await business_facts(code, house, since, until, cached=True)
         except UnknownCode as error:
-            raise field_error("business", str(error).split(": ", 1)[1]) from None
+            raise field_error_of(error) from None
 
     @post(
         "/bookings",
@@ -133,12 +133,7 @@ class BookingApi(Controller):
         self, request: Request[Any, Any, Any], login: Login, data: Strict[BookingIn]
     ) -> Response[BookingOut | SeriesOut | RefusedBody]:
         business = acting_business(login, data.business)
-        starts, ends = (
-            within_reach("starts_at", data.starts_at),
-            within_reach("ends_at", data.end()),
-        )
-        if ends <= starts:
-            raise field_error("ends_at", "must be after starts_at")
+        starts, ends = data.span()
         gettext = gettext_for(language(request))
         series = new_code("sr") if data.repeat_weeks else None
         outcomes: list[tuple[NewBooking, str | BookingRefused]] = []
@@ -182,8 +177,7 @@ class BookingApi(Controller):
         except BookingRefused as refusal:
             return refusal
         except UnknownCode as error:
-            key, message = str(error).split(": ", 1)
-            raise field_error(key, message) from None
+            raise field_error_of(error) from None
 
     async def _operator_scope(self, login: Viewer, machine: str) -> None:
         query = Machine.select(Machine.house.code.as_alias("house"))

@@ -22,9 +22,8 @@ from sharedfactory.bookings.schemas import (
     SlotOut,
     WaitIn,
     WaitOut,
-    field_error,
+    field_error_of,
     refused_body,
-    within_reach,
 )
 from sharedfactory.bookings.service import BookingRefused
 from sharedfactory.i18n.catalog import gettext_for
@@ -84,10 +83,7 @@ class BookingChangesApi(Controller):
         booking: CodeParam,
         data: Strict[MoveIn],
     ) -> Response[BookingOut | RefusedBody]:
-        starts = within_reach("starts_at", data.starts_at)
-        ends = within_reach("ends_at", data.end())
-        if ends <= starts:
-            raise field_error("ends_at", "must be after starts_at")
+        starts, ends = data.span()
         change = changes.move(booking, login, starts, ends, data.machine, now())
         return await _answer(request, login, booking, change)
 
@@ -121,8 +117,7 @@ class BookingChangesApi(Controller):
         try:
             return await waitlist.join(business, data, now())
         except UnknownCode as error:
-            key, message = str(error).split(": ", 1)
-            raise field_error(key, message) from None
+            raise field_error_of(error) from None
 
     @get("/waitlist", summary="Your waitlist entries", responses=refused(401))
     async def entries(self, login: Login) -> list[WaitOut]:

@@ -24,7 +24,7 @@ from sharedfactory.bookings.requests import (
     list_requests,
     withdraw_request,
 )
-from sharedfactory.bookings.schemas import RefusedBody, field_error, refused_body, within_reach
+from sharedfactory.bookings.schemas import RefusedBody, field_error_of, refused_body, within_reach
 from sharedfactory.i18n.catalog import gettext_for
 from sharedfactory.i18n.formats import period
 from sharedfactory.web.errors import not_found, refused
@@ -151,8 +151,7 @@ class PlanningApi(Controller):
         try:
             code = await create_request(data, business, now())
         except UnknownCode as error:
-            key, message = str(error).split(": ", 1)
-            raise field_error(key, message) from None
+            raise field_error_of(error) from None
         except RequestRefused as error:
             return Response(
                 refused_body(error.refusals, [], gettext_for(language(request))), status_code=409

@@ -39,6 +39,14 @@ class TimeIn(msgspec.Struct, forbid_unknown_fields=True):
             raise field_error("ends_at", "give ends_at or minutes")
         return self.starts_at + timedelta(minutes=self.minutes)
 
+    def span(self) -> tuple[datetime, datetime]:
+        """Start and end, each within reach and the end after the start (else a field error)."""
+        starts = within_reach("starts_at", self.starts_at)
+        ends = within_reach("ends_at", self.end())
+        if ends <= starts:
+            raise field_error("ends_at", "must be after starts_at")
+        return starts, ends
+
 
 class BookingIn(TimeIn, kw_only=True):
     machine: Code
@@ -129,6 +137,12 @@ class SeriesOut(msgspec.Struct):
 
 def field_error(key: str, message: str) -> ValidationException:
     return ValidationException(detail=f"{key}: {message}", extra=[{"key": key, "message": message}])
+
+
+def field_error_of(error: Exception) -> ValidationException:
+    """The field error of an `UnknownCode` ("field: reason")."""
+    key, message = str(error).split(": ", 1)
+    return field_error(key, message)
 
 
 def within_reach(key: str, moment: datetime) -> datetime:
