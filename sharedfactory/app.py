@@ -35,18 +35,22 @@ from sharedfactory.devices.api import TelemetryApi
 from sharedfactory.devices.booking_api import BookingTelemetryApi
 from sharedfactory.devices.credentials_api import MachineLoginApi
 from sharedfactory.facilities.api import FacilitiesApi
+from sharedfactory.facilities.calendar_admin_api import CalendarAdminApi
 from sharedfactory.i18n import formats
 from sharedfactory.notices.api import NoticeApi
 from sharedfactory.notices.mailer import outbox_lifespans
 from sharedfactory.settings import Settings
 from sharedfactory.web import presenters
 from sharedfactory.web.booking_pages import BookingPages
+from sharedfactory.web.calendar_admin_pages import HouseCalendarPages
 from sharedfactory.web.errors import page_or_json_error
 from sharedfactory.web.health import healthz
 from sharedfactory.web.live import LivePages
 from sharedfactory.web.machine_page import MachinePage
 from sharedfactory.web.pages import Pages
 from sharedfactory.web.planning_pages import PLANNING_PAGES
+from sharedfactory.web.rules_pages import HouseRulesPages
+from sharedfactory.web.umkm_pages import UMKM_PAGES
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SWAGGER = "/static/vendor/swagger-ui"
@@ -70,6 +74,9 @@ def create_app(
             MachinePage,
             BookingPages,
             *PLANNING_PAGES,
+            *UMKM_PAGES,
+            HouseCalendarPages,
+            HouseRulesPages,
             LoginPages,
             AuthApi,
             FacilitiesApi,
@@ -84,6 +91,7 @@ def create_app(
             RegistrationApi,
             BusinessApi,
             RulesApi,
+            CalendarAdminApi,
             StatementApi,
             healthz,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),

@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 from piccolo.engine.base import Engine
 
 from sharedfactory.app import create_app
+from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.db.engine import use_database
 from sharedfactory.db.migrate import migrate
 from sharedfactory.demo.seed import DEFAULT_START, seed
@@ -71,6 +72,7 @@ def app(settings: Settings, engine: Engine) -> Litestar:
 
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    forget_cached_facts()  # tests also write rows straight into the database
     async with AsyncTestClient(app=app) as client:
         yield client
 

@@ -474,6 +474,14 @@ async def run_size(
     async def get_slots(client: httpx.AsyncClient) -> httpx.Response:
         return await client.get(f"/api/v1/houses/{HOUSE}/slots", params=SEARCH)
 
+    shuffle = random.Random(11)
+
+    async def get_distinct(client: httpx.AsyncClient) -> httpx.Response:
+        """A search nobody asked for this minute: another length and start every time."""
+        since = datetime.now(UTC) + timedelta(minutes=shuffle.randint(0, 3 * 24 * 60))
+        asked = SEARCH | {"minutes": shuffle.choice((60, 90, 120, 150)), "from": since.isoformat()}
+        return await client.get(f"/api/v1/houses/{HOUSE}/slots", params=asked)
+
     say("  plain endpoint")
     plain_phase = await hammer(plain, None, get_plain, durations, "plain")
     say(f"    {plain_phase.rate} req/s, p95 {plain_phase.p95_ms} ms")
@@ -481,6 +489,9 @@ async def run_size(
     slots_phase = await hammer(real, umkm, get_slots, durations, "slots")
     slots_phase.extra = {"slots": len(probe.json()), "bytes": len(probe.content)}
     say(f"    {slots_phase.rate} req/s, p95 {slots_phase.p95_ms} ms")
+    say("  slot search, a different search every time")
+    distinct = await hammer(real, umkm, get_distinct, durations, "distinct")
+    say(f"    {distinct.rate} req/s, p95 {distinct.p95_ms} ms")
     say("  booking")
     booking = await booking_phase(real, admin, businesses, durations)
     say(
@@ -489,10 +500,13 @@ async def run_size(
     return {
         "plain": asdict(plain_phase),
         "slots": asdict(slots_phase),
+        "distinct": asdict(distinct),
         "booking": asdict(booking),
         "plain_bytes": len(httpx.get(f"{plain}/plain").content),
         "ratio_rate": round(slots_phase.rate / plain_phase.rate, 3),
         "ratio_p95": round(slots_phase.p95_ms / plain_phase.p95_ms, 2),
+        "distinct_ratio_rate": round(distinct.rate / plain_phase.rate, 3),
+        "distinct_ratio_p95": round(distinct.p95_ms / plain_phase.p95_ms, 2),
         "booking_ratio_rate": round(booking.extra["booked_per_s"] / plain_phase.rate, 3),
         "met": slots_phase.rate >= TARGET_RATIO * plain_phase.rate
         and slots_phase.p95_ms < TARGET_P95_MS,
@@ -527,51 +541,72 @@ async def may_book(base: str, codes: list[str]) -> list[str]:
 
 
 async def profile_search(repeats: int = 30) -> JSON:
-    """The slot handler's steps, in-process, timed one by one, and cProfile's top functions."""
+    """The slot handler's steps, in-process, timed one by one (warm: from the caches, as most
+    searches; cold: every cache dropped first, as after a write), and cProfile's top functions."""
+    from sharedfactory.accounts.service import (
+        authenticate,
+        forget_viewers,
+        open_session,
+        viewer_for,
+    )
     from sharedfactory.bookings.api import now as api_now
-    from sharedfactory.bookings.load import business_facts, machine_facts, product_kind
+    from sharedfactory.bookings.fresh import forget_cached_facts
     from sharedfactory.bookings.schemas import SlotOut
+    from sharedfactory.bookings.search import Asked, search_facts
     from sharedfactory.bookings.slots import SlotQuery, free_slots
 
-    business = "ud-sambal-lado-tanjung"
+    token = await open_session(await authenticate(*LOGINS["umkm"]) or 0)
     steps: dict[str, list[float]] = {}
 
     def clock(name: str, started: float) -> None:
         steps.setdefault(name, []).append((time.perf_counter() - started) * 1000)
 
-    async def once() -> int:
+    async def once(label: str) -> int:
         moment = api_now()
-        since, until = moment, moment + timedelta(days=7)
-        t = time.perf_counter()
-        machines = await machine_facts(
-            since, until, moment, house=HOUSE, machine_type=SEARCH_TYPE, cached=True
+        asked = Asked(
+            HOUSE,
+            SEARCH_TYPE,
+            "ud-sambal-lado-tanjung",
+            "halal",
+            SEARCH_MINUTES,
+            moment,
+            moment + timedelta(days=7),
+            moment,
         )
-        clock("machine_facts (queries)", t)
         t = time.perf_counter()
-        facts = await business_facts(business, HOUSE, since, until, cached=True)
-        clock("business_facts (queries)", t)
+        await viewer_for(token)
+        clock(f"{label}: session", t)
         t = time.perf_counter()
-        kind = await product_kind("halal")
-        clock("product_kind (query)", t)
+        facts = await search_facts(asked)
+        clock(f"{label}: facts", t)
         t = time.perf_counter()
-        found = free_slots(machines, facts, SlotQuery(SEARCH_MINUTES, since, until, kind), moment)
-        clock("free_slots (rules, Python)", t)
+        query = SlotQuery(asked.minutes, asked.since, asked.until, facts.kind)
+        found = free_slots(facts.machines, facts.business, query, moment)
+        clock(f"{label}: free_slots (rules)", t)
         t = time.perf_counter()
         out = [SlotOut.of(s) for s in found]
-        clock("SlotOut.of (labels)", t)
+        clock(f"{label}: SlotOut.of (labels)", t)
         return len(out)
 
-    await once()
+    await once("warm")
+    for _ in range(repeats):
+        await once("warm")
+    for _ in range(repeats):
+        forget_cached_facts()
+        forget_viewers()
+        await once("cold")
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeats):
-        await once()
+        await once("profiled")
     profiler.disable()
     text = io.StringIO()
     pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(25)
     return {
         "repeats": repeats,
-        "median_ms": {k: round(statistics.median(v), 2) for k, v in steps.items()},
+        "median_ms": {
+            k: round(statistics.median(v), 2) for k, v in steps.items() if "profiled" not in k
+        },
         "cprofile_top": text.getvalue(),
     }
 
@@ -631,19 +666,22 @@ async def run_engine(engine: str, sizes: list[str], durations: Durations, profil
 def table(run: JSON) -> str:
     lines = [
         "| engine | data | plain req/s | plain p95 ms | slots req/s | slots p95 ms "
-        "| slots/plain rate | slots/plain p95 | target met | booked/s | booking p95 ms "
-        "| 201 / 409 / other |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |",
+        "| slots/plain rate | slots/plain p95 | target met | distinct req/s | distinct p95 ms "
+        "| distinct/plain rate | booked/s | booking p95 ms | 201 / 409 / other |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: "
+        "| ---: | ---: | --- |",
     ]
     for engine, found in run["engines"].items():
         for size, r in found["sizes"].items():
-            plain, slots, booking = r["plain"], r["slots"], r["booking"]
+            plain, slots, booking, distinct = r["plain"], r["slots"], r["booking"], r["distinct"]
             st = booking["statuses"]
             other = sum(v for k, v in st.items() if k not in ("201", "409"))
             lines.append(
                 f"| {engine} | {size} | {plain['rate']:.0f} | {plain['p95_ms']:.0f} "
                 f"| {slots['rate']:.0f} | {slots['p95_ms']:.0f} | {r['ratio_rate']:.2f} "
                 f"| {r['ratio_p95']:.1f} | {'yes' if r['met'] else 'no'} "
+                f"| {distinct['rate']:.0f} | {distinct['p95_ms']:.0f} "
+                f"| {r['distinct_ratio_rate']:.2f} "
                 f"| {booking['extra']['booked_per_s']:.1f} | {booking['p95_ms']:.0f} "
                 f"| {st.get('201', 0)} / {st.get('409', 0)} / {other} |"
             )

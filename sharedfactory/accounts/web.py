@@ -118,6 +118,14 @@ async def _new_session(request: Request[Any, Any, Any], user_id: int) -> tuple[s
     return token, viewer
 
 
+async def logged_in(request: Request[Any, Any, Any], user_id: int, target: str) -> Redirect:
+    """A fresh session for the user (the old one closed) and a 303 to `target` on this site."""
+    token, _viewer = await _new_session(request, user_id)
+    response = Redirect(_safe_next(target), status_code=303)
+    _with_session(response, token, request)
+    return response
+
+
 class LoginForm(msgspec.Struct):
     email: str = ""
     password: str = ""

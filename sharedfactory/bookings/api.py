@@ -13,9 +13,8 @@ from litestar.params import Parameter, QueryParameter
 
 from sharedfactory.accounts.deps import Login, require_house
 from sharedfactory.accounts.service import Viewer
-from sharedfactory.bookings.facts import BusinessFacts, ProductKind
-from sharedfactory.bookings.guard import reading
-from sharedfactory.bookings.load import UnknownCode, business_facts, machine_facts, product_kind
+from sharedfactory.bookings.fresh import moving_cache
+from sharedfactory.bookings.load import UnknownCode
 from sharedfactory.bookings.queries import BookingFilter, list_bookings, one_booking
 from sharedfactory.bookings.schemas import (
     BookingIn,
@@ -29,9 +28,10 @@ from sharedfactory.bookings.schemas import (
     field_error_of,
     refused_body,
 )
+from sharedfactory.bookings.search import Asked, NoMachines, find_slots
 from sharedfactory.bookings.service import BookingRefused, NewBooking, book, new_code
-from sharedfactory.bookings.slots import SlotQuery, free_slots
 from sharedfactory.facilities.tables import Machine
+from sharedfactory.fresh import FreshCache
 from sharedfactory.i18n.catalog import gettext_for
 from sharedfactory.web.errors import not_found, refused
 from sharedfactory.web.pages import LANG_COOKIE
@@ -44,6 +44,21 @@ To = Annotated[datetime | None, QueryParameter(name="to", required=False, descri
 Minutes = Annotated[int, Parameter(ge=1, le=24 * 60, description="length of the slot")]
 MAX_SEARCH = timedelta(days=62)  # a longer `to` is cut to 62 days after `from`
 BookingStatus = Literal["pending", "confirmed", "cancelled", "completed", "no_show"]
+
+
+# The same search within the same minute, with nothing changed since, gets the same answer.
+_answers: FreshCache[list[SlotOut]] = moving_cache()
+
+
+async def _answer(asked: Asked) -> list[SlotOut]:
+    try:
+        return [SlotOut.of(slot) for slot in await find_slots(asked)]
+    except NoMachines as error:
+        raise NotFoundException(detail=str(error)) from None
+    except UnknownCode as error:
+        raise field_error_of(error) from None
+
+
 REFUSED = {409: ResponseSpec(data_container=RefusedBody, description="a house rule refuses it")}
 
 
@@ -94,34 +109,17 @@ class BookingApi(Controller):
         moment = now()
         since = max(clamped(since or moment), moment)
         until = min(clamped(until or since + timedelta(days=7)), since + MAX_SEARCH)
-        async with reading():
-            machines = await machine_facts(
-                since, until, moment, house=house, machine_type=machine_type, cached=True
-            )
-            if not machines:
-                raise NotFoundException(
-                    detail=f"house {house!r} has no machine of type {machine_type!r}"
-                )
-            facts = await self._business(login, business, house, since, until)
-            query = SlotQuery(minutes, since, until, await self._kind(product_class))
-        return [SlotOut.of(s) for s in free_slots(machines, facts, query, moment)]
-
-    async def _kind(self, code: str) -> ProductKind:
-        try:
-            return await product_kind(code)
-        except UnknownCode as error:
-            raise field_error_of(error) from None
-
-    async def _business(
-        self, login: Viewer, asked: str | None, house: str, since: datetime, until: datetime
-    ) -> BusinessFacts:
-        code = login.business if login.role == "umkm" else asked
-        if code is None:
-            return BusinessFacts.anyone()
-        try:
-            return await business_facts(code, house, since, until, cached=True)
-        except UnknownCode as error:
-            raise field_error_of(error) from None
+        asked = Asked(
+            house,
+            machine_type,
+            login.business if login.role == "umkm" else business,
+            product_class,
+            minutes,
+            since,
+            until,
+            moment,
+        )
+        return await _answers.load(asked, lambda: _answer(asked))
 
     @post(
         "/bookings",

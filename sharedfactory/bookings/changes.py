@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.facts import HouseRules
+from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.guard import writing
 from sharedfactory.bookings.load import Missing, machine_facts
 from sharedfactory.bookings.queries import scoped
@@ -178,6 +179,7 @@ async def release_no_shows(house: str, now: datetime) -> list[str]:
         ):
             continue
         await Booking.update({Booking.status: "no_show"}).where(Booking.code == row["code"]).run()
+        forget_cached_facts()
         released.append(row["code"])
         if row["ends_at"] > now:
             await offer_freed(row["machine"], now, row["ends_at"], now)

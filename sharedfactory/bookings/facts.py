@@ -17,6 +17,7 @@ class HouseRules:
     cancel_notice_minutes: int = 1440
     no_show_grace_minutes: int = 15
     offer_hold_minutes: int = 120
+    plan_daily_at: time | None = None  # the house's daily optimiser run (house rules only)
 
 
 @dataclass(frozen=True)

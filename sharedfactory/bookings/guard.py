@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.tables import Booking
 
 NEVER_TWICE = "booking_never_twice"
@@ -23,6 +24,16 @@ NEVER_TWICE = "booking_never_twice"
 
 @asynccontextmanager
 async def writing(machine_pks: list[int], business_pk: int | None = None) -> AsyncIterator[None]:
+    """Also drops the slot search's cached facts once the write is over (see `fresh`)."""
+    try:
+        async with _locked(machine_pks, business_pk):
+            yield
+    finally:
+        forget_cached_facts()
+
+
+@asynccontextmanager
+async def _locked(machine_pks: list[int], business_pk: int | None) -> AsyncIterator[None]:
     engine = Booking._meta.db
     if isinstance(engine, SQLiteEngine):
         async with engine.transaction(transaction_type=TransactionType.immediate):

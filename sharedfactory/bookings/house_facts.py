@@ -1,15 +1,15 @@
 """What rarely changes about a house's machines, cached for a few seconds for the slot search:
 the machines, the booking rules, opening hours, holidays, operators' shifts, changeovers and which
-machines ever ran pork. Booking always reads it fresh (`cached=False`)."""
+machines ever ran pork (see `fresh`). Booking always reads it fresh (`cached=False`)."""
 
 from __future__ import annotations
 
-import time as clock
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
 from sharedfactory.bookings.facts import HouseRules
+from sharedfactory.bookings.fresh import FreshCache, forget_cached_facts, settled_cache
 from sharedfactory.bookings.tables import HOLDING_STATUSES, Booking, BookingRules
 from sharedfactory.facilities.tables import (
     Holiday,
@@ -38,23 +38,18 @@ class HouseStatic:
         return _rules(self.rules, house_pk, machine_pk)
 
 
-_cache: dict[tuple[str | None, ...], tuple[float, HouseStatic]] = {}
-business_cache: dict[tuple[str, str], tuple[float, Any]] = {}  # (UMKM, house) -> BusinessFacts
-
-
-def forget_cached_facts() -> None:
-    """After an edit of rules, hours, machines, permits or tiers: the next search reads again."""
-    _cache.clear()
-    business_cache.clear()
+_static: FreshCache[HouseStatic] = settled_cache(TTL_S)
+__all__ = ["HouseStatic", "forget_cached_facts", "house_static"]
 
 
 async def house_static(
     house: str | None, machine_type: str | None, machine: str | None, cached: bool = False
 ) -> HouseStatic | None:
     key = (house, machine_type, machine)
-    hit = _cache.get(key)
-    if cached and hit and hit[0] > clock.monotonic():
-        return hit[1]
+    hit = _static.get(key) if cached else None
+    if hit is not None:
+        return hit
+    stamp = _static.stamp()
     rows = await _machine_rows(house, machine_type, machine)
     if not rows:
         return None
@@ -69,7 +64,7 @@ async def house_static(
         pork=await _pork_machines(pks),
         changeover=await _changeovers(),
     )
-    _cache[key] = (clock.monotonic() + TTL_S, found)
+    _static.put(key, found, stamp)
     return found
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time as clock
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +15,8 @@ from sharedfactory.bookings.facts import (
     Span,
     Taken,
 )
-from sharedfactory.bookings.house_facts import TTL_S, HouseStatic, business_cache, house_static
+from sharedfactory.bookings.fresh import FreshCache, moving_cache, settled_cache
+from sharedfactory.bookings.house_facts import TTL_S, HouseStatic, house_static
 from sharedfactory.bookings.tables import (
     HOLDING_STATUSES,
     Booking,
@@ -31,6 +31,10 @@ from sharedfactory.facilities.tables import (
 from sharedfactory.products.tables import ProductClass
 
 PAD = timedelta(days=1)  # neighbours just outside the window still need their cleaning gap
+_kinds: FreshCache[ProductKind] = settled_cache(TTL_S)  # by product class code
+_machines: FreshCache[tuple[MachineFacts, ...]] = moving_cache()  # by search
+_settled_business: FreshCache[BusinessFacts] = settled_cache(TTL_S)  # by (UMKM, house)
+_business: FreshCache[BusinessFacts] = moving_cache()  # with its bookings, by search
 
 
 class UnknownCode(Exception):
@@ -42,10 +46,16 @@ class Missing(Exception):
 
 
 async def product_kind(code: str) -> ProductKind:
+    hit = _kinds.get(code)
+    if hit is not None:
+        return hit
+    stamp = _kinds.stamp()
     row = await ProductClass.select().where(ProductClass.code == code).first().run()
     if row is None:
         raise UnknownCode(f"product_class: unknown product class {code!r}")
-    return ProductKind(row["code"], row["halal"], row["contains_pork"])
+    kind = ProductKind(row["code"], row["halal"], row["contains_pork"])
+    _kinds.put(code, kind, stamp)
+    return kind
 
 
 async def _taken(machine_pks: list[int], since: datetime, until: datetime) -> list[dict[str, Any]]:
@@ -80,8 +90,27 @@ async def machine_facts(
     machine: str | None = None,
     cached: bool = False,
 ) -> list[MachineFacts]:
-    """The machines' facts for wishes between `since` and `until`. `cached`: the rarely changing
-    part may be up to a few seconds old (searching; booking reads everything fresh)."""
+    """The machines' facts for wishes between `since` and `until`. `cached`: they may be a few
+    seconds old (searching, see `fresh`; booking reads everything fresh)."""
+    key = (house, machine_type, machine, since, until, now)
+    hit = _machines.get(key) if cached else None
+    if hit is not None:
+        return list(hit)
+    stamp = _machines.stamp()
+    found = await _machine_facts(since, until, now, house, machine_type, machine, cached)
+    _machines.put(key, tuple(found), stamp)
+    return found
+
+
+async def _machine_facts(
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    house: str | None,
+    machine_type: str | None,
+    machine: str | None,
+    cached: bool,
+) -> list[MachineFacts]:
     static = await house_static(house, machine_type, machine, cached)
     if static is None:
         return []
@@ -166,14 +195,24 @@ def _machine(
 async def business_facts(
     code: str, house: str, since: datetime, until: datetime, cached: bool = False
 ) -> BusinessFacts:
-    """The UMKM's permits, trainings and subsidy (cached for searching, like the house's facts)
-    and its bookings in the house around the window, for the weekly quota."""
-    hit = business_cache.get((code, house))
-    if cached and hit and hit[0] > clock.monotonic():
-        static = hit[1]
-    else:
-        static = await _business_static(code, house)
-        business_cache[(code, house)] = (clock.monotonic() + TTL_S, static)
+    """The UMKM's permits, trainings and subsidy and its bookings in the house around the window,
+    for the weekly quota; `cached` as for `machine_facts`."""
+    key = (code, house, since, until)
+    hit = _business.get(key) if cached else None
+    if hit is not None:
+        return hit
+    stamp = _business.stamp()
+    settled = _settled_business.get((code, house)) if cached else None
+    if settled is None:
+        settled_stamp = _settled_business.stamp()
+        settled = await _business_static(code, house)
+        _settled_business.put((code, house), settled, settled_stamp)
+    found = replace(settled, booked=await _booked(code, house, since, until))
+    _business.put(key, found, stamp)
+    return found
+
+
+async def _booked(code: str, house: str, since: datetime, until: datetime) -> tuple[Span, ...]:
     booked = (
         await Booking.select(Booking.starts_at, Booking.ends_at, Booking.code)
         .where(
@@ -185,9 +224,7 @@ async def business_facts(
         )
         .run()
     )
-    return replace(
-        static, booked=tuple(Span(b["starts_at"], b["ends_at"], b["code"]) for b in booked)
-    )
+    return tuple(Span(b["starts_at"], b["ends_at"], b["code"]) for b in booked)
 
 
 async def _business_static(code: str, house: str) -> BusinessFacts:

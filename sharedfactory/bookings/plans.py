@@ -16,6 +16,7 @@ from typing import Any
 
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.changes import ChangeRefused
+from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.house_facts import house_static
 from sharedfactory.bookings.load import Missing, machine_facts, product_kind
 from sharedfactory.bookings.problem import PendingRequest, build_problem
@@ -100,8 +101,9 @@ def _horizon(
     return start, min(max(latest, start + timedelta(days=1)), start + MAX_HORIZON)
 
 
-async def start_plan(house: str, viewer: Viewer, now: datetime, time_limit: float) -> int:
-    """The new plan's id; the solve goes on in the background (see `PROGRESS`)."""
+async def start_plan(house: str, user_id: int | None, now: datetime, time_limit: float) -> int:
+    """The new plan's id; the solve goes on in the background (see `PROGRESS`). `user_id`: who
+    started it, None for the house's daily run."""
     static = await house_static(house, None, None)
     if static is None:
         raise Missing(f"house {house!r} does not exist or has no machines")
@@ -113,7 +115,7 @@ async def start_plan(house: str, viewer: Viewer, now: datetime, time_limit: floa
     plan = Plan(
         house=static.rows[0]["house_pk"],
         created_at=now,
-        created_by=viewer.user_id,
+        created_by=user_id,
         problem=json.dumps(problem),
         solution=json.dumps({"left_out": left_out}),
     )
@@ -249,6 +251,7 @@ async def _book_request(
             .where(Booking.code.is_in(made or [""]))
             .run()
         )
+        forget_cached_facts()
         why = "; ".join(r.render(gettext_for("id")) for r in refusal.refusals)
         await _settle(
             code, "pending", f"the proposed slot was taken before confirmation: {why}", now

@@ -195,7 +195,7 @@ class PlanningApi(Controller):
     async def run(self, login: Login, house: CodeParam, data: Strict[PlanIn]) -> PlanOut:
         _staff_of(login, house)
         try:
-            plan_id = await plans.start_plan(house, login, now(), data.time_limit)
+            plan_id = await plans.start_plan(house, login.user_id, now(), data.time_limit)
             return plan_out(await plans.plan_row(plan_id, login))
         except Missing as error:
             raise NotFoundException(detail=str(error)) from None

@@ -67,7 +67,7 @@ def notice_rules(
         )
 
 
-def _inside(spans: Iterable[tuple[time, time]], starts: datetime, ends: datetime) -> bool:
+def within_spans(spans: Iterable[tuple[time, time]], starts: datetime, ends: datetime) -> bool:
     if starts.date() != ends.date() and ends.time() != time(0):
         return False
     end_clock = ends.time() if ends.date() == starts.date() else time(23, 59, 59)
@@ -80,9 +80,9 @@ def calendar_rules(
     starts, ends = _local(wish.starts, m.zone), _local(wish.ends, m.zone)
     if starts.date() in m.holidays:
         yield Refusal("holiday", _("the house is closed for a holiday on that day"))
-    elif not _inside(m.opening.get(starts.weekday(), ()), starts, ends):
+    elif not within_spans(m.opening.get(starts.weekday(), ()), starts, ends):
         yield Refusal("opening_hours", _("outside the house's opening hours"))
-    elif m.needs_operator and not _inside(
+    elif m.needs_operator and not within_spans(
         m.operator_shifts.get(starts.weekday(), ()), starts, ends
     ):
         yield Refusal("operator_shift", _("no trained operator is on shift for the whole booking"))
@@ -144,6 +144,8 @@ def halal_rules(
 def permit_rules(
     wish: Wish, m: MachineFacts, b: BusinessFacts, _now: datetime
 ) -> Iterator[Refusal]:
+    if not b.checked:  # staff looking without a UMKM
+        return
     day = _local(wish.starts, m.zone).date()
     valid = {p.kind for p in b.permits if p.expires_on is None or p.expires_on >= day}
     if wish.product_class.halal and "halal" not in valid:

@@ -8,7 +8,7 @@ Every field is bounded like the database's CHECKs, and every refusal names its f
 from __future__ import annotations
 
 from dataclasses import asdict, fields
-from datetime import date
+from datetime import date, time
 from typing import Annotated, Any
 
 import msgspec
@@ -21,9 +21,17 @@ from msgspec import Meta
 from sharedfactory.accounts.deps import Login
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.facts import HouseRules
-from sharedfactory.bookings.house_facts import forget_cached_facts
-from sharedfactory.bookings.tables import BookingRules, TariffTier, Training
-from sharedfactory.businesses.tables import SIZE_CLASSES, Business
+from sharedfactory.bookings.rules_store import (
+    house_rules_row,
+    is_trained,
+    machine_rules_rows,
+    record_training,
+    replace_tiers,
+    tier_percents,
+    upsert_rules,
+)
+from sharedfactory.bookings.tables import BookingRules, Training
+from sharedfactory.businesses.tables import Business
 from sharedfactory.facilities.tables import House, Machine, MachineType
 from sharedfactory.web.errors import ErrorBody, not_found, refused
 from sharedfactory.web.params import CODE, Strict
@@ -38,6 +46,14 @@ RULE_FIELDS = tuple(f.name for f in fields(HouseRules))
 WEEK_MINUTES = 7 * 24 * 60
 ALREADY = {409: ResponseSpec(data_container=ErrorBody, description="already recorded")}
 Percent = Annotated[int, Meta(ge=0, le=100, description="percent off the machine's tariff")]
+DailyAt = Annotated[
+    str,
+    Meta(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="`HH:MM` in the house's zone: the optimiser runs over the pending requests "
+        "every day at this time (house rules only)",
+    ),
+]
 
 
 class RulesIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -58,6 +74,7 @@ class RulesIn(msgspec.Struct, forbid_unknown_fields=True):
     )
     no_show_grace_minutes: Annotated[int, Meta(ge=0, le=24 * 60)] = DEFAULTS.no_show_grace_minutes
     offer_hold_minutes: Annotated[int, Meta(ge=1, le=WEEK_MINUTES)] = DEFAULTS.offer_hold_minutes
+    plan_daily_at: DailyAt | None = None
 
 
 class RulesOut(msgspec.Struct):
@@ -70,10 +87,13 @@ class RulesOut(msgspec.Struct):
     cancel_notice_minutes: int
     no_show_grace_minutes: int
     offer_hold_minutes: int
+    plan_daily_at: str | None  # `HH:MM` in the house's zone; null: runs are started by hand
 
     @classmethod
     def of(cls, row: dict[str, Any] | None) -> RulesOut:
-        source = row if row is not None else asdict(DEFAULTS)
+        source = dict(row if row is not None else asdict(DEFAULTS))
+        daily = source["plan_daily_at"]
+        source["plan_daily_at"] = f"{daily:%H:%M}" if daily is not None else None
         return cls(**{name: source[name] for name in RULE_FIELDS})
 
 
@@ -130,11 +150,16 @@ def require_writer(login: Viewer, house: str) -> None:
     )
 
 
-def checked(data: Strict[RulesIn]) -> dict[str, Any]:
+def checked(data: Strict[RulesIn], for_machine: bool = False) -> dict[str, Any]:
     """The database's CHECKs, with the field named (the bounds are in the schema)."""
     if data.max_duration_minutes < data.min_duration_minutes:
         raise field_refusal(400, "max_duration_minutes", "must be at least min_duration_minutes")
-    return {name: getattr(data, name) for name in RULE_FIELDS}
+    if for_machine and data.plan_daily_at is not None:
+        raise field_refusal(400, "plan_daily_at", "the daily run is set in the house's rules")
+    values = {name: getattr(data, name) for name in RULE_FIELDS}
+    if data.plan_daily_at is not None:
+        values["plan_daily_at"] = time.fromisoformat(data.plan_daily_at)
+    return values
 
 
 async def _house_pk(code: str) -> int:
@@ -160,43 +185,8 @@ async def _machine(code: str) -> dict[str, Any]:
     return row
 
 
-async def _upsert(house_pk: int, machine_pk: int | None, values: dict[str, Any]) -> None:
-    where = (
-        BookingRules.machine.is_null() if machine_pk is None else BookingRules.machine == machine_pk
-    )
-    async with BookingRules._meta.db.transaction():
-        found = (
-            await BookingRules.select(BookingRules._meta.primary_key)
-            .where(BookingRules.house == house_pk, where)
-            .first()
-            .run()
-        )
-        if found is None:
-            await BookingRules.insert(
-                BookingRules(house=house_pk, machine=machine_pk, **values)
-            ).run()
-        else:
-            await (
-                BookingRules.update({getattr(BookingRules, k): v for k, v in values.items()})
-                .where(BookingRules._meta.primary_key == found["id"])
-                .run()
-            )
-    forget_cached_facts()
-
-
-async def _house_rules(house_pk: int) -> dict[str, Any] | None:
-    return (
-        await BookingRules.select()
-        .where(BookingRules.house == house_pk, BookingRules.machine.is_null())
-        .first()
-        .run()
-    )
-
-
 async def _tiers(house: str, house_pk: int) -> TariffTiersOut:
-    rows = await TariffTier.select().where(TariffTier.house == house_pk).run()
-    found = {row["size_class"]: row["discount_percent"] for row in rows}
-    return TariffTiersOut(house, *(found.get(size, 0) for size in SIZE_CLASSES))
+    return TariffTiersOut(house, **await tier_percents(house_pk))
 
 
 class RulesApi(Controller):
@@ -210,15 +200,8 @@ class RulesApi(Controller):
     )
     async def house_rules(self, login: Login, house: HouseCode) -> HouseRulesOut:  # noqa: ARG002
         house_pk = await _house_pk(house)
-        own = await _house_rules(house_pk)
-        overrides = (
-            await BookingRules.select(
-                *BookingRules.all_columns(), BookingRules.machine.code.as_alias("machine_code")
-            )
-            .where(BookingRules.house == house_pk, BookingRules.machine.is_not_null())
-            .order_by(BookingRules.machine.code)
-            .run()
-        )
+        own = await house_rules_row(house_pk)
+        overrides = await machine_rules_rows(house_pk)
         return HouseRulesOut(
             house,
             RulesOut.of(own),
@@ -236,7 +219,7 @@ class RulesApi(Controller):
         house_pk = await _house_pk(house)
         require_writer(login, house)
         values = checked(data)
-        await _upsert(house_pk, None, values)
+        await upsert_rules(house_pk, None, values)
         return RulesOut.of(values)
 
     @get(
@@ -249,7 +232,8 @@ class RulesApi(Controller):
         own = await BookingRules.select().where(BookingRules.machine == found["pk"]).first().run()
         if own is not None:
             return MachineRulesOut(machine, True, RulesOut.of(own))
-        return MachineRulesOut(machine, False, RulesOut.of(await _house_rules(found["house_pk"])))
+        house_rules = await house_rules_row(found["house_pk"])
+        return MachineRulesOut(machine, False, RulesOut.of(house_rules))
 
     @put(
         "/machines/{machine:str}/rules",
@@ -261,8 +245,8 @@ class RulesApi(Controller):
     ) -> MachineRulesOut:
         found = await _machine(machine)
         require_writer(login, found["house"])
-        values = checked(data)
-        await _upsert(found["house_pk"], found["pk"], values)
+        values = checked(data, for_machine=True)
+        await upsert_rules(found["house_pk"], found["pk"], values)
         return MachineRulesOut(machine, True, RulesOut.of(values))
 
     @get(
@@ -283,17 +267,7 @@ class RulesApi(Controller):
     ) -> TariffTiersOut:
         house_pk = await _house_pk(house)
         require_writer(login, house)
-        async with TariffTier._meta.db.transaction():
-            await TariffTier.delete().where(TariffTier.house == house_pk).run()
-            await TariffTier.insert(
-                *(
-                    TariffTier(
-                        house=house_pk, size_class=size, discount_percent=getattr(data, size)
-                    )
-                    for size in SIZE_CLASSES
-                )
-            ).run()
-        forget_cached_facts()
+        await replace_tiers(house_pk, msgspec.structs.asdict(data))
         return await _tiers(house, house_pk)
 
     @get(
@@ -344,16 +318,9 @@ class RulesApi(Controller):
             raise PermissionDeniedException(
                 detail=f"machine_type: your house has no {data.machine_type} to train on"
             )
-        if (
-            await Training.exists()
-            .where(Training.business == business_pk, Training.machine_type == type_row["id"])
-            .run()
-        ):
+        if await is_trained(business_pk, type_row["id"]):
             raise field_refusal(409, "machine_type", "this training is already recorded")
-        await Training.insert(
-            Training(business=business_pk, machine_type=type_row["id"], trained_on=data.trained_on)
-        ).run()
-        forget_cached_facts()
+        await record_training(business_pk, type_row["id"], data.trained_on)
         return TrainingOut(code, data.machine_type, data.trained_on)
 
 

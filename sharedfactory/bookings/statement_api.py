@@ -6,27 +6,18 @@ booked there); admin and auditor see every house. Anything else answers 404, as 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Response, get
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import HTTPException
 from litestar.params import Parameter
 
 from sharedfactory.accounts.deps import Login
-from sharedfactory.accounts.service import Viewer
-from sharedfactory.bookings.money import (
-    NO_SHOW_CHARGE_PERCENT,
-    BookingRow,
-    Statement,
-    as_csv,
-    parse_month,
-    statement,
-)
-from sharedfactory.bookings.tables import Booking, TariffTier
-from sharedfactory.businesses.tables import Business
+from sharedfactory.bookings.money import NO_SHOW_CHARGE_PERCENT, Statement, as_csv, parse_month
+from sharedfactory.bookings.statements import business_statement
 from sharedfactory.i18n.formats import rupiah
 from sharedfactory.web.errors import not_found, refused
 
@@ -115,73 +106,6 @@ def _month_or_now(month: str | None) -> str:
             extra=[{"key": "month", "message": str(error)}],
         ) from None
     return month
-
-
-async def business_statement(login: Viewer, code: str, month: str) -> Statement:
-    """The statement in the viewer's scope; NotFoundException when outside it."""
-    if login.role == "umkm" and login.business != code:
-        raise NotFoundException(detail=f"business {code!r} does not exist")
-    business = (
-        await Business.select(Business._meta.primary_key.as_alias("pk"), Business.size_class)
-        .where(Business.code == code)
-        .first()
-        .run()
-    )
-    if business is None:
-        raise NotFoundException(detail=f"business {code!r} does not exist")
-    if (
-        login.role == "operator"
-        and not await Booking.exists()
-        .where(Booking.business == business["pk"], Booking.machine._.house._.code == login.house)
-        .run()
-    ):
-        raise NotFoundException(detail=f"business {code!r} does not exist")
-    year, number = parse_month(month)
-    # A day either side: the month is the house's, whatever its zone; `statement` cuts exactly.
-    since = datetime(year, number, 1, tzinfo=UTC) - timedelta(days=1)
-    until = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC) + timedelta(days=1)
-    query = Booking.select(
-        Booking.code,
-        Booking.machine.code.as_alias("machine"),
-        Booking.machine._.house._.code.as_alias("house"),
-        Booking.machine._.house._.timezone.as_alias("zone"),
-        Booking.machine._.tariff_per_hour.as_alias("tariff"),
-        Booking.starts_at,
-        Booking.ends_at,
-        Booking.status,
-        Booking.price,
-    ).where(
-        Booking.business == business["pk"],
-        Booking.starts_at >= since,
-        Booking.starts_at < until,
-    )
-    if login.role == "operator":
-        query = query.where(Booking.machine._.house._.code == login.house)
-    rows = await query.order_by(Booking.starts_at).run()
-    tiers = (
-        await TariffTier.select(
-            TariffTier.house.code.as_alias("house"), TariffTier.discount_percent
-        )
-        .where(TariffTier.size_class == business["size_class"])
-        .run()
-    )
-    discount = {t["house"]: t["discount_percent"] for t in tiers}
-    return statement((_row(r, discount) for r in rows), month)
-
-
-def _row(row: dict[str, Any], discount: dict[str, int]) -> BookingRow:
-    return BookingRow(
-        code=row["code"],
-        machine=row["machine"],
-        house=row["house"],
-        zone=row["zone"],
-        starts_at=row["starts_at"],
-        ends_at=row["ends_at"],
-        status=row["status"],
-        price=row["price"],
-        tariff_per_hour=row["tariff"],
-        discount_percent=discount.get(row["house"], 0),
-    )
 
 
 def _csv(code: str, found: Statement) -> Response[str]:

@@ -1,4 +1,5 @@
-"""The app's booking sweep: releases no-shows and lapsed waitlist offers every minute."""
+"""The app's booking sweep, every minute: releases no-shows, re-offers lapsed waitlist offers
+and starts the houses' daily optimiser runs when they are due."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sharedfactory.bookings.changes import release_no_shows
+from sharedfactory.bookings.daily_plans import start_due_plans
 from sharedfactory.bookings.waitlist import reoffer_lapsed
 from sharedfactory.facilities.tables import House
 
@@ -21,6 +23,7 @@ async def sweep_once(now: datetime) -> list[str]:
     for row in await House.select(House.code).run():
         released += await release_no_shows(row["code"], now)
     await reoffer_lapsed(now)
+    await start_due_plans(now)
     return released
 
 

@@ -11,6 +11,7 @@ from piccolo.columns import (
     OnDelete,
     SmallInt,
     Text,
+    Time,
     Timestamptz,
     Varchar,
 )
@@ -96,6 +97,7 @@ class BookingRules(Table, tablename="booking_rules"):
     cancel_notice_minutes = Integer(null=False, default=1440)
     no_show_grace_minutes = Integer(null=False, default=15)
     offer_hold_minutes = Integer(null=False, default=120)
+    plan_daily_at = Time(null=True, default=None)  # the house's daily optimiser run, local time
 
     notice_not_negative = Check("min_notice_minutes >= 0 AND cancel_notice_minutes >= 0")
     advance_positive = Check("max_advance_days > 0")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sharedfactory.accounts.service import Viewer
+from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.load import Missing, UnknownCode, machine_facts
 from sharedfactory.bookings.queries import scoped_to
 from sharedfactory.bookings.rules import Refusal, _
@@ -50,6 +51,7 @@ async def offer_freed(machine: str, starts: datetime, ends: datetime, now: datet
         .where(WaitlistEntry._meta.primary_key == waiting["pk"])
         .run()
     )
+    forget_cached_facts()
     gettext = gettext_for("id")
     subject = gettext(_("A slot you waited for is free"))
     body = gettext(_("%(machine)s is free for you until %(until)s; accept it in the app.")) % {
@@ -76,6 +78,7 @@ async def expire_offers(now: datetime) -> list[tuple[str, datetime, datetime]]:
         .where(WaitlistEntry.status == "offered", WaitlistEntry.offered_until <= now)
         .run()
     )
+    forget_cached_facts()
     return [(row["machine"], row["starts_at"], row["ends_at"]) for row in lapsed]
 
 
@@ -202,4 +205,5 @@ async def withdraw(entry: int, viewer: Viewer) -> WaitOut:
         .where(WaitlistEntry._meta.primary_key == entry)
         .run()
     )
+    forget_cached_facts()
     return _out(row | {"status": "withdrawn"})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar import Controller, get, post
@@ -11,26 +12,12 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import Parameter
 
 from sharedfactory.accounts.deps import Login
-from sharedfactory.accounts.service import Viewer
-from sharedfactory.notices.tables import Notice
+from sharedfactory.notices.inbox import NoticesForbidden, inbox, mark_read
 from sharedfactory.web.errors import not_found, refused
 
 MAX_INT4 = 2_147_483_647
+T = TypeVar("T")
 NoticeId = Annotated[int, Parameter(ge=1, le=MAX_INT4, description="notice id")]
-
-COLUMNS = (
-    Notice._meta.primary_key.as_alias("id"),
-    Notice.kind,
-    Notice.subject,
-    Notice.body,
-    Notice.created_at,
-    Notice.read_at,
-    Notice.business.code.as_alias("business"),
-    Notice.house.code.as_alias("house"),
-    Notice.email_to,
-    Notice.emailed_at,
-    Notice.email_error,
-)
 
 
 class NoticeOut(msgspec.Struct):
@@ -71,21 +58,6 @@ def notice_out(row: dict[str, Any]) -> NoticeOut:
     )
 
 
-def scoped(query: Any, viewer: Viewer) -> Any:
-    """The auditor reads figures, not notices; the others see their own scope only."""
-    if viewer.role == "auditor":
-        raise PermissionDeniedException(detail="notices are for UMKM, operators and admins")
-    if viewer.role == "umkm":
-        if viewer.business is None:
-            return query.where(Notice._meta.primary_key < 0)  # nothing
-        return query.where(Notice.business.code == viewer.business)
-    if viewer.role == "operator":
-        if viewer.house is None:
-            return query.where(Notice._meta.primary_key < 0)
-        return query.where(Notice.house.code == viewer.house)
-    return query
-
-
 class NoticeApi(Controller):
     path = "/api/v1/notices"
     tags = ("notices",)
@@ -102,22 +74,8 @@ class NoticeApi(Controller):
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0,
     ) -> NoticePage:
-        key = Notice._meta.primary_key
-        query = scoped(Notice.select(*COLUMNS), login)
-        count = scoped(Notice.count(), login)
-        unread_count = await scoped(Notice.count(), login).where(Notice.read_at.is_null()).run()
-        if unread:
-            query, count = (
-                query.where(Notice.read_at.is_null()),
-                count.where(Notice.read_at.is_null()),
-            )
-        rows = (
-            await query.order_by(Notice.created_at, key, ascending=False)
-            .limit(limit)
-            .offset(offset)
-            .run()
-        )
-        return NoticePage(await count.run(), unread_count, [notice_out(row) for row in rows])
+        found = await _allowed(inbox(login, unread=unread, limit=limit, offset=offset))
+        return NoticePage(found.count, found.unread, [notice_out(row) for row in found.rows])
 
     @post(
         "/{notice:int}/read",
@@ -126,18 +84,15 @@ class NoticeApi(Controller):
         responses=not_found("notice") | refused(401, 403),
     )
     async def read(self, login: Login, notice: NoticeId) -> NoticeOut:
-        key = Notice._meta.primary_key
-        row = await scoped(Notice.select(*COLUMNS), login).where(key == notice).first().run()
+        row = await _allowed(mark_read(login, notice, datetime.now(UTC)))
         if row is None:
             raise NotFoundException(detail=f"notice {notice} does not exist")
-        if row["read_at"] is None:
-            now = datetime.now(UTC)
-            await (
-                Notice.update({Notice.read_at: now})
-                .where(key == notice, Notice.read_at.is_null())
-                .run()
-            )
-            row = await Notice.select(*COLUMNS).where(key == notice).first().run()
-            if row is None:  # deleted meanwhile
-                raise NotFoundException(detail=f"notice {notice} does not exist")
         return notice_out(row)
+
+
+async def _allowed(reading: Awaitable[T]) -> T:
+    """An auditor's reading answers 403."""
+    try:
+        return await reading
+    except NoticesForbidden as error:
+        raise PermissionDeniedException(detail=str(error)) from None

@@ -11,24 +11,18 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from sharedfactory.accounts.deps import Login
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings import changes
 from sharedfactory.bookings.api import now
-from sharedfactory.bookings.facts import BusinessFacts
-from sharedfactory.bookings.load import (
-    Missing,
-    UnknownCode,
-    business_facts,
-    machine_facts,
-    product_kind,
-)
+from sharedfactory.bookings.load import Missing, UnknownCode
+from sharedfactory.bookings.search import Asked, NoMachines
+from sharedfactory.bookings.search import find_slots as search_slots
 from sharedfactory.bookings.service import BookingRefused, NewBooking, book
-from sharedfactory.bookings.slots import Slot, SlotQuery, free_slots
+from sharedfactory.bookings.slots import Slot
 from sharedfactory.web.booking_form import (
     Options,
     Search,
@@ -40,27 +34,30 @@ from sharedfactory.web.booking_form import (
 )
 from sharedfactory.web.booking_views import by_day, mine_context, slot_view
 from sharedfactory.web.pages import Language, page_context, remember_language
-from sharedfactory.web.params import CODE
+from sharedfactory.web.params import CODE, Form
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 ShortText = Annotated[str | None, Parameter(required=False, max_length=64)]
 SLOT_LIMIT = 400
+WAITABLE = ("taken", "waitlist_hold")  # refusals the waitlist answers
 
 
 async def find_slots(search: Search, moment: datetime) -> list[Slot]:
     since, until = search.window(moment)
-    if until <= since:
+    asked = Asked(
+        search.house,
+        search.machine_type,
+        search.business or None,
+        search.product_class,
+        search.minutes,
+        since,
+        until,
+        moment,
+        search.product,
+    )
+    try:
+        return await search_slots(asked, SLOT_LIMIT)
+    except NoMachines:
         return []
-    machines = await machine_facts(
-        since, until, moment, house=search.house, machine_type=search.machine_type
-    )
-    facts = BusinessFacts.anyone()
-    if search.business:
-        facts = await business_facts(search.business, search.house, since, until)
-    query = SlotQuery(
-        search.minutes, since, until, await product_kind(search.product_class), search.product
-    )
-    return free_slots(machines, facts, query, moment, SLOT_LIMIT)
 
 
 def _today(options: Options, moment: datetime) -> date:
@@ -101,6 +98,7 @@ class BookingPages(Controller):
             "days": None,
             "refusals": [],
             "alternatives": [],
+            "waitable": None,
         }
         return context, search, options
 
@@ -139,7 +137,7 @@ class BookingPages(Controller):
             return _error_page(request, lang, login, 403, "auditors read; they do not book")
         raw = _flat(data)
         context, search, options = await self._form(request, login, raw, lang)
-        slot = _slot(raw.get("slot", ""), options, search)
+        slot = chosen_slot(raw.get("slot", ""), options, search)
         if search is not None and not search.business:
             context["errors"]["business"] = _("choose the UMKM you book for")
         elif search is not None and slot is None:
@@ -153,6 +151,7 @@ class BookingPages(Controller):
             names = options.machine_names()
             context["refusals"] = [r.render(gettext) for r in refused.refusals]
             context["alternatives"] = [slot_view(s, names) for s in refused.alternatives]
+            context["waitable"] = _waitable(refused, raw.get("slot", ""))
             return Template("pages/booking_search.html", context=context, status_code=409)
         except UnknownCode:
             context["errors"]["slot"] = _("choose a free slot from the list")
@@ -201,7 +200,7 @@ def _error_page(
     return Template("pages/error.html", context=context, status_code=status)
 
 
-def _slot(value: str, options: Options, search: Search | None) -> tuple[str, datetime] | None:
+def chosen_slot(value: str, options: Options, search: Search | None) -> tuple[str, datetime] | None:
     """The machine and start a "Pesan" button sent, if the machine is of the searched kind."""
     machine, _sep, moment = value.partition("|")
     kinds = {m.code: m.type_code for m in options.machines}
@@ -214,6 +213,13 @@ def _slot(value: str, options: Options, search: Search | None) -> tuple[str, dat
     if starts.tzinfo is None or not 2000 <= starts.year < 2100:
         return None
     return machine, starts
+
+
+def _waitable(refused: BookingRefused, slot: str) -> str | None:
+    """The slot, when only someone else's hold stands in its way: the UMKM may wait for it."""
+    if refused.refusals and all(r.rule in WAITABLE for r in refused.refusals):
+        return slot
+    return None
 
 
 def _new_booking(search: Search, machine: str, starts: datetime) -> NewBooking:

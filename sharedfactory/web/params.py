@@ -3,8 +3,9 @@ takes (the fuzz in tests/web/test_fuzz.py holds the routes to it)."""
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 
 T = TypeVar("T")
@@ -18,3 +19,6 @@ CodeParam = Annotated[str, Parameter(pattern=CODE, max_length=64, description="s
 OptionalCode = Annotated[
     str | None, Parameter(pattern=CODE, max_length=64, required=False, description="stable id")
 ]
+
+# A page form's fields, as posted by the browser.
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]

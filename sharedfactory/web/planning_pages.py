@@ -11,9 +11,8 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from sharedfactory.accounts.deps import Login, require_house
@@ -32,7 +31,7 @@ from sharedfactory.bookings.requests import (
 from sharedfactory.facilities.queries import list_houses
 from sharedfactory.web import planning_views as views
 from sharedfactory.web.pages import Language, page_context, remember_language
-from sharedfactory.web.params import CODE
+from sharedfactory.web.params import CodeParam, Form
 from sharedfactory.web.planning_form import (
     PRIORITIES,
     STEP_KEYS,
@@ -44,8 +43,6 @@ from sharedfactory.web.planning_form import (
     parse,
 )
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-Code = Annotated[str, Parameter(max_length=64, pattern=CODE)]
 PlanId = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
 ShortText = Annotated[str | None, Parameter(required=False, max_length=64)]
 TIME_LIMITS = ("5", "10", "30", "60")
@@ -143,7 +140,7 @@ class RequestPages(Controller):
 
     @post("/permintaan/{code:str}/tarik", name="flexible_request_withdraw")
     async def withdraw(
-        self, request: Request[Any, Any, Any], login: Login, code: Code, lang: Language = None
+        self, request: Request[Any, Any, Any], login: Login, code: CodeParam, lang: Language = None
     ) -> Response[Any]:
         _umkm(login)
         try:
@@ -212,7 +209,7 @@ class PlanPages(Controller):
         self,
         request: Request[Any, Any, Any],
         login: Login,
-        house: Code,
+        house: CodeParam,
         lang: Language = None,
         dibuang: Annotated[int | None, Parameter(required=False, ge=1)] = None,
     ) -> Template:
@@ -225,7 +222,7 @@ class PlanPages(Controller):
         self,
         request: Request[Any, Any, Any],
         login: Login,
-        house: Code,
+        house: CodeParam,
         data: Form,
         lang: Language = None,
     ) -> Response[Any]:
@@ -235,7 +232,7 @@ class PlanPages(Controller):
             context["error"] = _("choose one from the list")
             return Template("pages/plan_house.html", context=context, status_code=400)
         try:
-            plan_id = await plans.start_plan(house, login, now(), float(limit))
+            plan_id = await plans.start_plan(house, login.user_id, now(), float(limit))
         except Missing:
             raise NotFoundException(detail=f"house {house!r} has no machines") from None
         return Redirect(f"/rencana/{plan_id}", status_code=303)

@@ -81,6 +81,33 @@ async def test_a_slot_is_booked_once_and_a_second_ask_gets_the_reason_and_altern
     assert booked["code"] in {b["code"] for b in listed.json()["items"]}
 
 
+async def test_a_search_never_offers_what_was_just_booked_or_hides_what_was_just_freed(client):
+    """The search's few-seconds caches are dropped by this process's own writes."""
+    await log_in(client, "umkm_siti")
+    day = {
+        "machine_type": "cooking_kettle",
+        "minutes": 60,
+        "from": at(1, 4, 0).isoformat(),
+        "to": at(1, 5, 0).isoformat(),
+    }
+
+    async def offered() -> set[tuple[str, str]]:
+        answer = await client.get("/api/v1/houses/batu-bara/slots", params=day)
+        assert answer.status_code == 200, answer.text
+        return {(s["machine"], s["starts_at"]) for s in answer.json()}
+
+    before = await offered()
+    first = min(before, key=lambda slot: slot[1])
+    made = await client.post(
+        "/api/v1/bookings", json=body(first[0], datetime.fromisoformat(first[1]))
+    )
+    assert made.status_code == 201, made.text
+    assert first not in await offered()
+    cancelled = await client.post(f"/api/v1/bookings/{made.json()['code']}/cancel")
+    assert cancelled.status_code == 200, cancelled.text
+    assert first in await offered()
+
+
 @pytest.mark.parametrize(
     ("hour", "more", "rule"),
     [

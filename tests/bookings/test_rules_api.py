@@ -62,6 +62,7 @@ async def test_an_admin_replaces_a_house_rule_set_and_puts_it_back(client):
         "cancel_notice_minutes": 1440,
         "no_show_grace_minutes": 15,
         "offer_hold_minutes": 120,
+        "plan_daily_at": None,
     }
 
 

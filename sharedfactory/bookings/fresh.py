@@ -1,0 +1,40 @@
+"""The slot search's caches of what it reads, dropped the moment this process changes it.
+
+A search may see facts up to a few seconds old only when another process wrote them (another
+worker, a command); changes made here empty the caches at once (`forget_cached_facts`). Booking
+never reads through these caches: it checks every rule on fresh rows inside its write
+transaction, so a stale search can only offer a slot that booking then refuses with 409.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sharedfactory.fresh import FreshCache
+
+V = TypeVar("V")
+
+# The rarely changing facts (machines, rules, hours, holidays, shifts, permits, tiers) and the
+# moving ones (bookings, maintenance, waitlist offers).
+SETTLED: list[FreshCache[object]] = []
+MOVING: list[FreshCache[object]] = []
+
+
+def settled_cache(ttl_s: float = 10.0) -> FreshCache[V]:
+    cache: FreshCache[V] = FreshCache(ttl_s)
+    SETTLED.append(cache)  # type: ignore[arg-type]
+    return cache
+
+
+def moving_cache(ttl_s: float = 2.0) -> FreshCache[V]:
+    cache: FreshCache[V] = FreshCache(ttl_s)
+    MOVING.append(cache)  # type: ignore[arg-type]
+    return cache
+
+
+def forget_cached_facts() -> None:
+    """After any change this process makes to what a search reads: a booking, cancellation,
+    move, release or waitlist offer; rules, hours, holidays, maintenance, machines, permits,
+    trainings or tiers. (A pork booking changes a machine's halal standing: one call for all.)"""
+    for cache in SETTLED + MOVING:
+        cache.clear()
