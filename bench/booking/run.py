@@ -102,10 +102,18 @@ FULL = Durations(warmup=2.0, measure=15.0, booking=15.0)
 
 @contextlib.contextmanager
 def child_server(
-    name: str, args: list[str], env: dict[str, str], port: int, log: Path
+    name: str,
+    args: list[str],
+    env: dict[str, str],
+    port: int,
+    log: Path,
+    pids: list[int] | None = None,
 ) -> Iterator[str]:
+    """The child's base URL once it answers /healthz; its pid is appended to `pids`."""
     with log.open("wb") as out:
         process = subprocess.Popen(args, env=env, stdout=out, stderr=out)
+        if pids is not None:
+            pids.append(process.pid)
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60

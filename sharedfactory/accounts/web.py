@@ -24,16 +24,17 @@ from sharedfactory.accounts.service import (
 from sharedfactory.web.errors import refused
 from sharedfactory.web.pages import Language, page_context
 
-LOGIN_PATHS = frozenset({"/login", "/api/v1/auth/login"})
+# The routes that hash a password (argon2 costs each of them real CPU): logging in, registering.
+PASSWORD_PATHS = frozenset({"/login", "/api/v1/auth/login", "/daftar", "/api/v1/register"})
 
 
 def _is_login(request: Request[Any, Any, Any]) -> bool:
-    return request.method == "POST" and request.url.path in LOGIN_PATHS
+    return request.method == "POST" and request.url.path in PASSWORD_PATHS
 
 
 def login_rate_limit(per_minute: int) -> RateLimitConfig:
-    """Login attempts per client address and minute, on the login form and the login API only
-    (the lockout after repeated wrong passwords is per user, in the service)."""
+    """Attempts per client address and minute to log in or register, together (the lockout
+    after repeated wrong passwords is per user, in the service)."""
     return RateLimitConfig(
         rate_limit=("minute", per_minute),
         check_throttle_handler=_is_login,

@@ -101,6 +101,19 @@ async def test_login_attempts_are_rate_limited(settings, engine):
     assert codes == [401, 401, 401, 429]
 
 
+async def test_registrations_share_the_password_routes_budget(settings, engine):
+    """Registering hashes a password too: the same per-address budget as logging in."""
+    app = create_app(settings, connection_pool=False, login_attempts_per_minute=3)
+    async with AsyncTestClient(app=app) as limited:
+        codes = [(await limited.post("/api/v1/register", json={})).status_code for _ in range(3)]
+        codes.append((await limited.post("/daftar", data={})).status_code)
+        codes.append(
+            (await limited.post("/api/v1/auth/login", json={"email": "a@b.id"})).status_code
+        )
+    assert codes[:3] == [400, 400, 400]
+    assert codes[3:] == [429, 429]
+
+
 async def test_the_login_form_needs_its_csrf_token(client):
     form = await client.get("/login")
     token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
