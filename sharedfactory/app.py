@@ -39,6 +39,7 @@ from sharedfactory.facilities.calendar_admin_api import CalendarAdminApi
 from sharedfactory.i18n import formats
 from sharedfactory.notices.api import NoticeApi
 from sharedfactory.notices.mailer import outbox_lifespans
+from sharedfactory.reports.api import ReportsApi
 from sharedfactory.settings import Settings
 from sharedfactory.web import presenters
 from sharedfactory.web.booking_pages import BookingPages
@@ -49,6 +50,7 @@ from sharedfactory.web.live import LivePages
 from sharedfactory.web.machine_page import MachinePage
 from sharedfactory.web.pages import Pages
 from sharedfactory.web.planning_pages import PLANNING_PAGES
+from sharedfactory.web.report_pages import ReportPages
 from sharedfactory.web.rules_pages import HouseRulesPages
 from sharedfactory.web.umkm_pages import UMKM_PAGES
 
@@ -93,6 +95,8 @@ def create_app(
             RulesApi,
             CalendarAdminApi,
             StatementApi,
+            ReportsApi,
+            ReportPages,
             healthz,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],

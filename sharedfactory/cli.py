@@ -59,7 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "schedule", help="solve one scheduling problem offline (see `sharedfactory schedule -h`)"
     )
+    _add_audit(commands)
     return parser
+
+
+def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = commands.add_parser("audit", help="the tamper-evident audit log: `audit verify`")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_commands.add_parser(
+        "verify",
+        help="recompute the audit chain; exit 1 at the first broken link",
+        description="Recompute every audit event's SHA-256 hash and its link to the one before. "
+        "Prints `audit chain intact: N events, head HASH` (exit 0) or names the first broken "
+        "link (exit 1). See docs/audit.md.",
+    )
 
 
 def _seconds(text: str) -> float:
@@ -122,6 +135,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(operations.machine_login(settings, args.device_command, args.machine))
     elif args.command == "simulate":
         asyncio.run(operations.run_simulate(settings, args.interval, args.credentials))
+    elif args.command == "audit":
+        return asyncio.run(operations.verify_audit(settings))
     elif args.command == "demo":
         # The demo week is the current week in the houses' western zone (WIB), so the bookings
         # and the simulated runs are live whatever the server's own zone is.

@@ -6,6 +6,8 @@ import asyncio
 import signal
 import sqlite3
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -218,3 +220,34 @@ async def add_login(
     except AccountError as error:
         raise InvalidInput(str(error)) from None
     _say(f"login {email.strip().lower()} ({role}) created")
+
+
+async def verify_audit(settings: Settings) -> int:
+    """`audit verify`: 0 when the chain is intact, 1 at the first broken link."""
+    from sharedfactory.audit.chain import event_count, verify
+    from sharedfactory.audit.tables import AuditEvent
+
+    await _connected(settings)
+    if not await AuditEvent.table_exists().run():
+        raise InvalidInput("this database has no audit log: run `sharedfactory migrate` first")
+    with _progress_bar(await event_count()) as progress:
+        result = await verify(progress=progress)
+    if result.ok:
+        print(f"audit chain intact: {result.events} events, head {result.head}")
+        return 0
+    print(f"audit chain broken at event {result.broken_at}: {result.reason}")
+    return 1
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on standard error when it is a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("verifying the audit chain", total=total or None)
+        yield lambda checked: bar.update(task, completed=checked)

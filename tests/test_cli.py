@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["demo", "serve", "migrate", "seed", "ingest", "simulate", "devices", "users"]
+COMMANDS = ["demo", "serve", "migrate", "seed", "ingest", "simulate", "devices", "users", "audit"]
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -36,6 +36,12 @@ def require_house(login: Viewer, house: str) -> None:
         raise PermissionDeniedException(detail=f"house {house!r} is outside your scope")
 
 
+def refuse_auditor(login: Viewer) -> None:
+    """Auditors read every house and change nothing."""
+    if login.role == "auditor":
+        raise PermissionDeniedException(detail="auditors read; they do not write")
+
+
 def require_staff_or_operator(login: Viewer) -> None:
     if login.role == "umkm":
         raise PermissionDeniedException(detail="for house staff and auditors only")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sharedfactory.accounts.service import Viewer
+from sharedfactory.audit import events as audit
 from sharedfactory.bookings.facts import HouseRules
 from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.guard import writing
@@ -118,6 +119,7 @@ async def cancel(code: str, viewer: Viewer, now: datetime) -> None:
             .where(Booking.code == code)
             .run()
         )
+        await audit.booking_changed("booking.cancelled", booking, viewer.user_id, now)
     await _tell(booking, "booking_cancelled", _("Booking %(code)s cancelled"), now)
     await offer_freed(booking.machine, booking.starts, booking.ends, now)
 
@@ -137,7 +139,7 @@ async def move(
         booking.product,
         booking.quantity,  # type: ignore[arg-type]
     )
-    await book_into(moved, now, replacing=code)
+    await book_into(moved, now, viewer.user_id, replacing=code)
     await _tell(booking, "booking_moved", _("Booking %(code)s moved"), now)
     await offer_freed(booking.machine, booking.starts, booking.ends, now)
 
@@ -150,11 +152,13 @@ async def check_in(code: str, viewer: Viewer, now: datetime) -> None:
     if booking.status != "confirmed":
         raise ChangeRefused(Refusal("status", _("only a confirmed booking can be changed")))
     await Booking.update({Booking.checked_in_at: now}).where(Booking.code == code).run()
+    await audit.booking_changed("booking.checked_in", booking, viewer.user_id, now)
 
 
-async def release_no_shows(house: str, now: datetime) -> list[str]:
+async def release_no_shows(house: str, now: datetime, actor: int | None = None) -> list[str]:
     """Confirmed bookings nobody started within the grace period (no check-in, no run in the
-    machine's telemetry) become no-shows; their remaining time goes to the waitlist."""
+    machine's telemetry) become no-shows; their remaining time goes to the waitlist. `actor`:
+    the operator who asked, None for the sweeper."""
     rows = (
         await Booking.select(
             Booking.code, Booking.machine.code.as_alias("machine"), Booking.ends_at
@@ -179,6 +183,7 @@ async def release_no_shows(house: str, now: datetime) -> list[str]:
         ):
             continue
         await Booking.update({Booking.status: "no_show"}).where(Booking.code == row["code"]).run()
+        await audit.booking_no_show(row["code"], row["machine"], house, actor, now)
         forget_cached_facts()
         released.append(row["code"])
         if row["ends_at"] > now:

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import Parameter
 
-from sharedfactory.accounts.deps import Login, require_house
+from sharedfactory.accounts.deps import Login, refuse_auditor, require_house
 from sharedfactory.bookings import changes, waitlist
 from sharedfactory.bookings.api import REFUSED, acting_business, language, now
 from sharedfactory.bookings.load import Missing, UnknownCode
@@ -107,7 +107,7 @@ class BookingChangesApi(Controller):
         if login.role not in ("operator", "admin"):
             raise PermissionDeniedException(detail="for the house's operators")
         require_house(login, house)
-        return Released(await changes.release_no_shows(house, now()))
+        return Released(await changes.release_no_shows(house, now(), login.user_id))
 
     @post(
         "/waitlist", summary="Wait for a taken slot", status_code=201, responses=refused(401, 403)
@@ -131,6 +131,7 @@ class BookingChangesApi(Controller):
     async def accept(
         self, request: Request[Any, Any, Any], login: Login, entry: EntryId
     ) -> Response[BookingOut | RefusedBody]:
+        refuse_auditor(login)
         gettext = gettext_for(language(request))
         try:
             code = await waitlist.accept(entry, login, now())
@@ -146,9 +147,10 @@ class BookingChangesApi(Controller):
         "/waitlist/{entry:int}/withdraw",
         summary="Leave the waitlist",
         status_code=200,
-        responses=not_found("entry"),
+        responses=not_found("entry") | refused(401, 403),
     )
     async def withdraw(self, login: Login, entry: EntryId) -> WaitOut:
+        refuse_auditor(login)
         try:
             return await waitlist.withdraw(entry, login)
         except Missing as error:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sharedfactory.accounts.service import Viewer
+from sharedfactory.audit import events as audit
 from sharedfactory.bookings.changes import ChangeRefused
 from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.house_facts import house_static
@@ -221,6 +222,7 @@ async def confirm(plan_id: int, viewer: Viewer, now: datetime) -> dict[str, list
         await _settle(code, "unserved", reason, now)
         outcome["unserved"].append(code)
     await Plan.update({Plan.status: "confirmed"}).where(Plan._meta.primary_key == plan_id).run()
+    await audit.plan_confirmed(plan_id, plan["house"], outcome, viewer.user_id, now)
     return outcome
 
 
@@ -252,6 +254,7 @@ async def _book_request(
             .run()
         )
         forget_cached_facts()
+        await audit.bookings_withdrawn(made, row["house"], code, viewer.user_id, now)
         why = "; ".join(r.render(gettext_for("id")) for r in refusal.refusals)
         await _settle(
             code, "pending", f"the proposed slot was taken before confirmation: {why}", now

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import Parameter, QueryParameter
 
-from sharedfactory.accounts.deps import Login, require_house
+from sharedfactory.accounts.deps import Login, refuse_auditor, require_house
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings import plans
 from sharedfactory.bookings.api import REFUSED, acting_business, language, now
@@ -172,11 +172,12 @@ class PlanningApi(Controller):
         "/requests/{code:str}/withdraw",
         summary="Withdraw a waiting request",
         status_code=200,
-        responses=REFUSED | not_found("request"),
+        responses=REFUSED | not_found("request") | refused(401, 403),
     )
     async def withdraw(
         self, request: Request[Any, Any, Any], login: Login, code: CodeParam
     ) -> Response[RequestOut | RefusedBody]:
+        refuse_auditor(login)
         try:
             return Response(await withdraw_request(code, login), status_code=200)
         except Missing as error:

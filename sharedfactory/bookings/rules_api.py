@@ -219,7 +219,7 @@ class RulesApi(Controller):
         house_pk = await _house_pk(house)
         require_writer(login, house)
         values = checked(data)
-        await upsert_rules(house_pk, None, values)
+        await upsert_rules(house_pk, None, values, login.user_id)
         return RulesOut.of(values)
 
     @get(
@@ -246,7 +246,7 @@ class RulesApi(Controller):
         found = await _machine(machine)
         require_writer(login, found["house"])
         values = checked(data, for_machine=True)
-        await upsert_rules(found["house_pk"], found["pk"], values)
+        await upsert_rules(found["house_pk"], found["pk"], values, login.user_id)
         return MachineRulesOut(machine, True, RulesOut.of(values))
 
     @get(
@@ -267,7 +267,7 @@ class RulesApi(Controller):
     ) -> TariffTiersOut:
         house_pk = await _house_pk(house)
         require_writer(login, house)
-        await replace_tiers(house_pk, msgspec.structs.asdict(data))
+        await replace_tiers(house_pk, msgspec.structs.asdict(data), login.user_id)
         return await _tiers(house, house_pk)
 
     @get(
@@ -320,7 +320,7 @@ class RulesApi(Controller):
             )
         if await is_trained(business_pk, type_row["id"]):
             raise field_refusal(409, "machine_type", "this training is already recorded")
-        await record_training(business_pk, type_row["id"], data.trained_on)
+        await record_training(business_pk, type_row["id"], data.trained_on, login.user_id)
         return TrainingOut(code, data.machine_type, data.trained_on)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sharedfactory.audit import events as audit
 from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.tables import BookingRules, TariffTier, Training
 from sharedfactory.businesses.tables import SIZE_CLASSES, Business
@@ -76,17 +77,17 @@ async def machine_rules_rows(house_pk: int) -> list[dict[str, Any]]:
     )
 
 
-async def upsert_rules(house_pk: int, machine_pk: int | None, values: dict[str, Any]) -> None:
-    """Replace the house's rule set (machine None) or give one machine its own."""
+async def upsert_rules(
+    house_pk: int, machine_pk: int | None, values: dict[str, Any], actor: int | None = None
+) -> None:
+    """Replace the house's rule set (machine None) or give one machine its own; `actor` is
+    the user who did it (for the audit log)."""
     where = (
         BookingRules.machine.is_null() if machine_pk is None else BookingRules.machine == machine_pk
     )
     async with BookingRules._meta.db.transaction():
         found = (
-            await BookingRules.select(BookingRules._meta.primary_key)
-            .where(BookingRules.house == house_pk, where)
-            .first()
-            .run()
+            await BookingRules.select().where(BookingRules.house == house_pk, where).first().run()
         )
         if found is None:
             await BookingRules.insert(
@@ -98,34 +99,51 @@ async def upsert_rules(house_pk: int, machine_pk: int | None, values: dict[str, 
                 .where(BookingRules._meta.primary_key == found["id"])
                 .run()
             )
+        await audit.rules_changed(house_pk, machine_pk, found, values, actor)
     forget_cached_facts()
 
 
-async def drop_machine_rules(machine_pk: int) -> bool:
+async def drop_machine_rules(machine_pk: int, actor: int | None = None) -> bool:
     """The machine follows its house's rules again; False when it had none of its own."""
+    columns = BookingRules.all_columns()
     async with BookingRules._meta.db.transaction():
-        had = await BookingRules.exists().where(BookingRules.machine == machine_pk).run()
-        await BookingRules.delete().where(BookingRules.machine == machine_pk).run()
+        had = (
+            await BookingRules.delete()
+            .where(BookingRules.machine == machine_pk)
+            .returning(*columns)
+            .run()
+        )
+        if had:
+            await audit.rules_changed(had[0]["house"], machine_pk, had[0], None, actor)
     forget_cached_facts()
     return bool(had)
 
 
 async def tier_percents(house_pk: int) -> dict[str, int]:
     """Percent off the tariff per size class (0 where the house set none)."""
-    rows = await TariffTier.select().where(TariffTier.house == house_pk).run()
+    return _percents(await TariffTier.select().where(TariffTier.house == house_pk).run())
+
+
+def _percents(rows: list[dict[str, Any]]) -> dict[str, int]:
     found = {row["size_class"]: row["discount_percent"] for row in rows}
     return {size: int(found.get(size, 0)) for size in SIZE_CLASSES}
 
 
-async def replace_tiers(house_pk: int, percents: Mapping[str, int]) -> None:
+async def replace_tiers(
+    house_pk: int, percents: Mapping[str, int], actor: int | None = None
+) -> None:
+    returned = (TariffTier.size_class, TariffTier.discount_percent)
     async with TariffTier._meta.db.transaction():
-        await TariffTier.delete().where(TariffTier.house == house_pk).run()
+        old = (
+            await TariffTier.delete().where(TariffTier.house == house_pk).returning(*returned).run()
+        )
         await TariffTier.insert(
             *(
                 TariffTier(house=house_pk, size_class=size, discount_percent=percents[size])
                 for size in SIZE_CLASSES
             )
         ).run()
+        await audit.tariff_changed(house_pk, _percents(old), percents, actor)
     forget_cached_facts()
 
 
@@ -137,10 +155,14 @@ async def is_trained(business_pk: int, type_pk: int) -> bool:
     )
 
 
-async def record_training(business_pk: int, type_pk: int, trained_on: date) -> None:
-    await Training.insert(
-        Training(business=business_pk, machine_type=type_pk, trained_on=trained_on)
-    ).run()
+async def record_training(
+    business_pk: int, type_pk: int, trained_on: date, actor: int | None = None
+) -> None:
+    async with Training._meta.db.transaction():
+        await Training.insert(
+            Training(business=business_pk, machine_type=type_pk, trained_on=trained_on)
+        ).run()
+        await audit.training_recorded(business_pk, type_pk, trained_on, actor)
     forget_cached_facts()
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sharedfactory.audit import events as audit
 from sharedfactory.bookings.facts import MachineFacts, Wish
 from sharedfactory.bookings.guard import is_double_booking, writing
 from sharedfactory.bookings.load import UnknownCode, business_facts, machine_facts, product_kind
@@ -119,6 +120,9 @@ async def book_into(
                 ids: dict[str, Any] = {"business": business_pk, "product_class": class_pk}
                 ids |= {"code": code, "created_at": now, "created_by": by_user}
                 await Booking.insert(Booking(**ids, **row)).run()
+            await audit.booking_written(
+                code, new, machine.house, by_user, now, moved=bool(replacing)
+            )
     except BookingRefused:
         raise await _refused(new, found, now) from None
     except Exception as error:

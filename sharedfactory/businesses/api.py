@@ -10,14 +10,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import (
     HTTPException,
     NotFoundException,
-    PermissionDeniedException,
     ValidationException,
 )
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from msgspec import Meta
 
-from sharedfactory.accounts.deps import Login
+from sharedfactory.accounts.deps import Login, refuse_auditor
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.house_facts import forget_cached_facts
 from sharedfactory.bookings.tables import Booking
@@ -224,8 +223,7 @@ class BusinessApi(Controller):
     async def add_permit(
         self, login: Login, code: BusinessCode, data: Strict[PermitIn]
     ) -> PermitOut:
-        if login.role == "auditor":
-            raise PermissionDeniedException(detail="auditors read; they do not write")
+        refuse_auditor(login)
         row = await visible_business(login, code)
         if row is None:
             raise NotFoundException(detail=f"business {code!r} does not exist")

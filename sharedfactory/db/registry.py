@@ -5,6 +5,7 @@ from __future__ import annotations
 from piccolo.table import Table
 
 from sharedfactory.accounts.tables import Session, User
+from sharedfactory.audit.tables import AuditEvent
 from sharedfactory.bookings.tables import (
     Booking,
     BookingRules,
@@ -70,4 +71,5 @@ TABLES: tuple[type[Table], ...] = (
     MachineLiveState,
     Alarm,
     HourlyRollup,
+    AuditEvent,
 )

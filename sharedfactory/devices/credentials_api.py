@@ -70,7 +70,7 @@ class MachineLoginApi(Controller):
         self, request: Request[Any, Any, Any], login: Login, machine: MachineCode
     ) -> IssuedLogin:
         house = await _check(login, machine)
-        password = await issue_machine_password(machine)
+        password = await issue_machine_password(machine, login.user_id)
         reloaded = await _reload(request.app.state.settings)
         return IssuedLogin(
             machine, machine, password, topic_for(house, machine, "telemetry"), reloaded
@@ -86,5 +86,5 @@ class MachineLoginApi(Controller):
         self, request: Request[Any, Any, Any], login: Login, machine: MachineCode
     ) -> RevokedLogin:
         await _check(login, machine)
-        revoked = await revoke_machine_password(machine)
+        revoked = await revoke_machine_password(machine, login.user_id)
         return RevokedLogin(machine, revoked, await _reload(request.app.state.settings))

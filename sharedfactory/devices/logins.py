@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sharedfactory.audit import events as audit
 from sharedfactory.devices.broker import SERVICE_READ
 from sharedfactory.devices.credentials import hash_password, new_password
 from sharedfactory.devices.tables import MachineCredential
@@ -17,8 +18,9 @@ class UnknownMachine(LookupError):
     pass
 
 
-async def issue_machine_password(machine_code: str) -> str:
-    """A new password for the machine (shown once); any earlier one is revoked."""
+async def issue_machine_password(machine_code: str, actor: int | None = None) -> str:
+    """A new password for the machine (shown once); any earlier one is revoked. `actor`: the
+    user asking (None: the command line or the demo), for the audit log."""
     machine = (
         await Machine.select(Machine._meta.primary_key)
         .where(Machine.code == machine_code)
@@ -43,19 +45,23 @@ async def issue_machine_password(machine_code: str) -> str:
                 machine=machine["id"], password_hash=hash_password(password), created_at=now
             )
         ).run()
+        await audit.credential_changed(machine_code, "issued", actor)
     return password
 
 
-async def revoke_machine_password(machine_code: str) -> int:
-    rows = (
-        await MachineCredential.update({MachineCredential.revoked_at: datetime.now(UTC)})
-        .where(
-            (MachineCredential.machine.code == machine_code)
-            & MachineCredential.revoked_at.is_null()
+async def revoke_machine_password(machine_code: str, actor: int | None = None) -> int:
+    async with MachineCredential._meta.db.transaction():
+        rows = (
+            await MachineCredential.update({MachineCredential.revoked_at: datetime.now(UTC)})
+            .where(
+                (MachineCredential.machine.code == machine_code)
+                & MachineCredential.revoked_at.is_null()
+            )
+            .returning(MachineCredential._meta.primary_key)
+            .run()
         )
-        .returning(MachineCredential._meta.primary_key)
-        .run()
-    )
+        if rows:
+            await audit.credential_changed(machine_code, "revoked", actor, len(rows))
     return len(rows)
 
 

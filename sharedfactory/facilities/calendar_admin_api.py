@@ -165,7 +165,7 @@ class CalendarAdminApi(Controller):
         found = await _house(house)
         _writer(login, house)
         try:
-            conflicts = await cal.add_holiday(found, data.day, data.name)
+            conflicts = await cal.add_holiday(found, data.day, data.name, login.user_id)
         except cal.CalendarRefused as refusal:
             raise _refusal(refusal) from None
         out = [ConflictOut.of(c) for c in conflicts]
@@ -180,7 +180,7 @@ class CalendarAdminApi(Controller):
         found = await _house(house)
         _writer(login, house)
         try:
-            await cal.remove_holiday(found, day)
+            await cal.remove_holiday(found, day, login.user_id)
         except cal.Missing as missing:
             raise NotFoundException(detail=str(missing)) from None
 
@@ -209,7 +209,9 @@ class CalendarAdminApi(Controller):
             within_reach("ends_at", data.ends_at),
         )
         try:
-            window, conflicts = await cal.add_window(found, starts, ends, data.reason)
+            window, conflicts = await cal.add_window(
+                found, starts, ends, data.reason, login.user_id
+            )
         except cal.CalendarRefused as refusal:
             raise _refusal(refusal) from None
         shown = WindowOut.of(window)
@@ -228,4 +230,4 @@ class CalendarAdminApi(Controller):
         except cal.Missing as missing:
             raise NotFoundException(detail=str(missing)) from None
         _writer(login, window.house)
-        await cal.remove_window(window)
+        await cal.remove_window(window, login.user_id)

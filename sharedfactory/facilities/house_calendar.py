@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from sharedfactory.accounts.service import Viewer
+from sharedfactory.audit import events as audit
 from sharedfactory.bookings.house_facts import forget_cached_facts
 from sharedfactory.bookings.tables import HOLDING_STATUSES, Booking
 from sharedfactory.businesses.registration import Printable
@@ -166,8 +167,11 @@ async def holidays(house: HouseRef, year: int) -> list[HolidayView]:
     return [HolidayView(row["day"], row["name"]) for row in rows]
 
 
-async def add_holiday(house: HouseRef, day: date, name: str) -> list[Conflict]:
-    """The house closes on `day`; answers the live bookings on that day (house time)."""
+async def add_holiday(
+    house: HouseRef, day: date, name: str, actor: int | None = None
+) -> list[Conflict]:
+    """The house closes on `day`; answers the live bookings on that day (house time).
+    `actor`: the user adding it (for the audit log)."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise CalendarRefused(400, "day", _("give a day between the years 2000 and 2100"))
     name = _text("name", name)
@@ -179,15 +183,17 @@ async def add_holiday(house: HouseRef, day: date, name: str) -> list[Conflict]:
     except (sqlite3.IntegrityError, asyncpg.exceptions.UniqueViolationError):
         raise taken from None  # added meanwhile by someone else
     forget_cached_facts()
+    await audit.holiday_changed("holiday.added", house, day, name, actor)
     return await holiday_conflicts(house, day)
 
 
-async def remove_holiday(house: HouseRef, day: date) -> None:
+async def remove_holiday(house: HouseRef, day: date, actor: int | None = None) -> None:
     where = (Holiday.house == house.pk) & (Holiday.day == day)
     if not await Holiday.exists().where(where).run():
         raise Missing(f"house {house.code!r} has no holiday on {day.isoformat()}")
     await Holiday.delete().where(where).run()
     forget_cached_facts()
+    await audit.holiday_changed("holiday.removed", house, day, None, actor)
 
 
 async def holiday_conflicts(house: HouseRef, day: date) -> list[Conflict]:
@@ -265,7 +271,7 @@ async def find_window(window_id: int) -> WindowView:
 
 
 async def add_window(
-    machine: MachineRef, starts: datetime, ends: datetime, reason: str
+    machine: MachineRef, starts: datetime, ends: datetime, reason: str, actor: int | None = None
 ) -> tuple[WindowView, list[Conflict]]:
     """The machine is down from `starts` to `ends`; answers the live bookings in that time."""
     check_window(starts, ends, now())
@@ -288,12 +294,14 @@ async def add_window(
     inserted = await MaintenanceWindow.insert(row).run()
     forget_cached_facts()
     window = await find_window(int(inserted[0]["id"]))
+    await audit.maintenance_changed("maintenance.added", window, actor)
     return window, await window_conflicts(window)
 
 
-async def remove_window(window: WindowView) -> None:
+async def remove_window(window: WindowView, actor: int | None = None) -> None:
     await MaintenanceWindow.delete().where(MaintenanceWindow._meta.primary_key == window.id).run()
     forget_cached_facts()
+    await audit.maintenance_changed("maintenance.removed", window, actor)
 
 
 async def window_conflicts(window: WindowView) -> list[Conflict]:

@@ -83,6 +83,11 @@ def _gone(context: Context) -> Template:
     return Template(TEMPLATE, context=context, status_code=404)
 
 
+def _actor(context: Context) -> int:
+    """The logged-in user making the change (for the audit log)."""
+    return int(context["viewer"].user_id)
+
+
 def _back(house: cal.HouseRef, query: str) -> Redirect:
     return Redirect(f"/rumah/{house.code}/kalender?{query}", status_code=303)
 
@@ -92,7 +97,7 @@ async def _add_holiday(context: Context, raw: dict[str, str]) -> Response[Any]:
     if wish is None:
         return _again(context, raw, errors, 400)
     try:
-        await cal.add_holiday(context["house"], *wish)
+        await cal.add_holiday(context["house"], *wish, actor=_actor(context))
     except cal.CalendarRefused as refused:
         return _again(
             context, raw, {refused.key: (refused.message, refused.params)}, refused.status
@@ -105,7 +110,7 @@ async def _remove_holiday(context: Context, raw: dict[str, str]) -> Response[Any
     if day is None:
         return _gone(context)
     try:
-        await cal.remove_holiday(context["house"], day)
+        await cal.remove_holiday(context["house"], day, _actor(context))
     except cal.Missing:
         return _gone(context)
     return _back(context["house"], f"tahun={day.year}&dihapus=libur")
@@ -119,7 +124,9 @@ async def _add_window(context: Context, raw: dict[str, str]) -> Response[Any]:
         return _again(context, raw, errors, 400)
     try:
         machine = await cal.find_machine(wish.machine, house.code)
-        window, _conflicts = await cal.add_window(machine, wish.starts, wish.ends, wish.reason)
+        window, _conflicts = await cal.add_window(
+            machine, wish.starts, wish.ends, wish.reason, _actor(context)
+        )
     except cal.Missing:  # removed meanwhile
         return _again(context, raw, {"machine": (_("choose one from the list"), {})}, 400)
     except cal.CalendarRefused as refused:
@@ -137,7 +144,7 @@ async def _remove_window(context: Context, raw: dict[str, str]) -> Response[Any]
         return _gone(context)
     if window.house != context["house"].code:
         return _gone(context)
-    await cal.remove_window(window)
+    await cal.remove_window(window, _actor(context))
     return _back(context["house"], "dihapus=perawatan")
 
 

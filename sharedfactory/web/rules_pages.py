@@ -149,6 +149,11 @@ def _again(
     return Template(TEMPLATE, context=context, status_code=status)
 
 
+def _actor(context: Context) -> int:
+    """The logged-in user making the change (for the audit log)."""
+    return int(context["viewer"].user_id)
+
+
 def _back(context: Context, query: str) -> Redirect:
     return Redirect(f"/rumah/{context['house'].code}/aturan?{query}", status_code=303)
 
@@ -157,7 +162,7 @@ async def _save_rules(context: Context, raw: dict[str, str]) -> Response[Any]:
     values, errors = rules_input(raw)
     if values is None:
         return _again(context, "rules", raw, errors)
-    await store.upsert_rules(context["house_pk"], None, values)
+    await store.upsert_rules(context["house_pk"], None, values, _actor(context))
     return _back(context, "disimpan=aturan")
 
 
@@ -169,14 +174,14 @@ async def _save_machine(context: Context, raw: dict[str, str]) -> Response[Any]:
         errors["machine"] = (_("choose one from the list"), {})
     if values is None or machine_pk is None:
         return _again(context, "machine", raw, errors)
-    await store.upsert_rules(context["house_pk"], machine_pk, values)
+    await store.upsert_rules(context["house_pk"], machine_pk, values, _actor(context))
     return _back(context, f"disimpan=mesin&mesin={code}")
 
 
 async def _drop_machine(context: Context, raw: dict[str, str]) -> Response[Any]:
     code = raw.get("machine", "")[:64]
     machine_pk = await store.house_machine_pk(context["house_pk"], code)
-    if machine_pk is None or not await store.drop_machine_rules(machine_pk):
+    if machine_pk is None or not await store.drop_machine_rules(machine_pk, _actor(context)):
         context["problem"] = _("That machine already follows the house's rules.")
         return Template(TEMPLATE, context=context, status_code=404)
     return _back(context, f"disimpan=dilepas&mesin={code}")
@@ -186,7 +191,7 @@ async def _save_tiers(context: Context, raw: dict[str, str]) -> Response[Any]:
     percents, errors = tiers_input(raw)
     if percents is None:
         return _again(context, "tiers", raw, errors)
-    await store.replace_tiers(context["house_pk"], percents)
+    await store.replace_tiers(context["house_pk"], percents, _actor(context))
     return _back(context, "disimpan=tarif")
 
 
@@ -201,7 +206,7 @@ async def _add_training(context: Context, raw: dict[str, str]) -> Response[Any]:
     if await store.is_trained(business_pk, type_pk):
         refused: Errors = {"machine_type": (_("this training is already recorded"), {})}
         return _again(context, "training", raw, refused, 409)
-    await store.record_training(business_pk, type_pk, wish.trained_on)
+    await store.record_training(business_pk, type_pk, wish.trained_on, _actor(context))
     return _back(context, "disimpan=pelatihan")
 
 

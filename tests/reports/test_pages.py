@@ -1,0 +1,113 @@
+"""The auditor's dashboard `/laporan`: the same figures as the API, drill-down from the country to
+a province, a house and a machine's months, the rows on the page as files, and the scope of each
+role. Uses the March 2025 week of tests/reports/conftest.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import log_in
+from tests.support.server import running_server
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.web.test_planning_pages import fits, phone
+
+MARCH = {"bulan": "2025-03"}
+API_MARCH = {"from": "2025-03-01T00:00:00+07:00", "to": "2025-04-01T00:00:00+07:00"}
+
+
+def cells(page: str, key: str) -> list[str]:
+    """The text of each cell of the table row for `key`."""
+    found = re.search(rf'<tr data-key="{re.escape(key)}"[^>]*>(.*?)</tr>', page, re.S)
+    assert found, f"no row {key!r}"
+    return [
+        re.sub(r"<[^>]+>|\s+", " ", c).strip()
+        for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", found.group(1), re.S)
+    ]
+
+
+async def test_the_country_shows_the_apis_figures_per_province_with_a_chart(client, march):
+    await log_in(client, "auditor")
+    page = await client.get("/laporan", params=MARCH)
+    assert page.status_code == 200, page.text
+    api = (
+        await client.get("/api/v1/reports/utilisation", params=API_MARCH | {"group": "province"})
+    ).json()
+    assert api["rows"]
+    for row in api["rows"]:
+        shown = cells(page.text, row["key"])
+        assert shown[3] == f"{row['actual_hours']:g}".replace(".", ",")
+        assert shown[9] == str(row["umkm_served"])
+    assert 'id="report-data"' in page.text
+    assert "/static/vendor/echarts/echarts.min.js" in page.text
+    assert api["audit_head"] in page.text
+
+
+async def test_drill_down_to_a_house_and_a_machines_months(client, march):
+    await log_in(client, "auditor")
+    country = await client.get("/laporan", params=MARCH)
+    link = re.search(r'href="(/laporan\?bulan=2025-03&provinsi=[^"]+)"', country.text)
+    assert link
+    province = await client.get(link.group(1))
+    assert province.status_code == 200
+    assert "/laporan?bulan=2025-03&rumah=" in province.text
+    house = await client.get("/laporan", params=MARCH | {"rumah": "sleman"})
+    fryer = cells(house.text, "sleman-fryer-1")
+    assert fryer[3] == "46"  # running hours of the March week
+    assert "rp-idle" in re.search(r'<tr data-key="sleman-chiller-1"[^>]*>', house.text).group(0)
+    assert "batu-bara-kettle-1" not in house.text
+    machine = await client.get("/laporan", params=MARCH | {"mesin": "sleman-fryer-1"})
+    assert cells(machine.text, "2025-03")[3] == "46"
+    assert machine.text.count("<tr data-key=") == 12
+
+
+async def test_the_rows_on_the_page_download_as_files(client, march):
+    await log_in(client, "auditor")
+    answer = await client.get("/laporan/unduh", params=MARCH | {"rumah": "sleman", "format": "csv"})
+    assert answer.status_code == 200, answer.text
+    rows = list(csv.reader(io.StringIO(answer.text)))
+    keys = {row[0] for row in rows[1:]}
+    assert "sleman-fryer-1" in keys
+    assert "batu-bara-kettle-1" not in keys
+    for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
+        file = await client.get("/laporan/unduh", params=MARCH | {"format": fmt})
+        assert file.status_code == 200
+        assert file.content.startswith(magic)
+
+
+async def test_each_role_sees_its_scope(client, march):
+    await log_in(client, "umkm_siti")
+    assert (await client.get("/laporan", params=MARCH)).status_code == 403
+    await log_in(client, "operator_batu_bara")
+    own = await client.get("/laporan", params=MARCH | {"rumah": "batu-bara"})
+    assert "batu-bara-kettle-1" in own.text
+    other = await client.get("/laporan", params=MARCH | {"rumah": "sleman"})
+    assert "sleman-fryer-1" not in other.text
+    assert (await client.get("/laporan", params={"bulan": "2025-13"})).status_code == 400
+
+
+@pytest.fixture(scope="module")
+def server(settings, engine):
+    with running_server(settings) as base:
+        yield base
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_chart_draws_beside_its_table(march, server):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = phone(browser, server, "auditor", "/laporan?bulan=2025-03")
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.reload()
+        page.wait_for_selector("#report-chart svg")
+        assert page.locator("#report-rows tbody tr").count() >= 2
+        assert fits(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report-360x740.png"), full_page=True)
+        assert errors == []
+        browser.close()
