@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -31,3 +32,44 @@ def machine_data(**overrides: Any) -> dict[str, Any]:
         "tariff_per_hour": 75_000,
         "power_kw": 7.5,
     } | overrides
+
+
+async def insert_bookings(business: str, lines: Iterable[tuple[Any, ...]]) -> None:
+    """Halal bookings of `business` written straight into the database, one per line:
+    (code, machine code, starts, hours, status[, price])."""
+    from datetime import timedelta
+
+    from sharedfactory.bookings.tables import Booking
+    from sharedfactory.businesses.tables import Business
+    from sharedfactory.facilities.tables import Machine
+    from sharedfactory.products.tables import ProductClass
+
+    lines = list(lines)
+    owner = await Business.select(Business._meta.primary_key).where(Business.code == business)
+    halal = await ProductClass.select(ProductClass._meta.primary_key).where(
+        ProductClass.code == "halal"
+    )
+    wanted = sorted({line[1] for line in lines})
+    machines = {
+        row["code"]: row["id"]
+        for row in await Machine.select(Machine._meta.primary_key, Machine.code).where(
+            Machine.code.is_in(wanted)
+        )
+    }
+    await Booking.insert(
+        *(
+            Booking(
+                code=code,
+                machine=machines[machine],
+                business=owner[0]["id"],
+                product_class=halal[0]["id"],
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=hours),
+                status=status,
+                quantity=10,
+                product="Sambal",
+                price=rest[0] if rest else None,
+            )
+            for code, machine, starts, hours, status, *rest in lines
+        )
+    ).run()

@@ -13,12 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sharedfactory.bookings.tables import Booking
 from sharedfactory.businesses.tables import Business
-from sharedfactory.facilities.tables import Machine
-from sharedfactory.products.tables import ProductClass
 from tests.businesses.helpers import forget_businesses
 from tests.conftest import booking_monday, log_in
+from tests.factories import insert_bookings
 
 WIB = ZoneInfo("Asia/Jakarta")
 MONDAY = booking_monday(5)
@@ -68,33 +66,7 @@ async def billed(client) -> str:
     )
     assert response.status_code == 201, response.text
     assert response.json()["business"] == code
-    business = await Business.select(Business._meta.primary_key).where(Business.code == code)
-    halal = await ProductClass.select(ProductClass._meta.primary_key).where(
-        ProductClass.code == "halal"
-    )
-    machines = {
-        row["code"]: row["id"]
-        for row in await Machine.select(Machine._meta.primary_key, Machine.code).where(
-            Machine.code.is_in(["batu-bara-kettle-1", "sleman-fryer-1"])
-        )
-    }
-    await Booking.insert(
-        *(
-            Booking(
-                code=booking,
-                machine=machines[machine],
-                business=business[0]["id"],
-                product_class=halal[0]["id"],
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=hours),
-                status=status,
-                quantity=10,
-                product="Sambal",
-                price=price,
-            )
-            for booking, machine, starts, hours, status, price in LINES
-        )
-    ).run()
+    await insert_bookings(code, LINES)
     return code
 
 

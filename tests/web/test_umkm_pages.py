@@ -23,16 +23,14 @@ from playwright.sync_api import sync_playwright
 from sharedfactory.app import create_app
 from sharedfactory.bookings import api as booking_api
 from sharedfactory.bookings import changes_api
-from sharedfactory.bookings.tables import Booking
 from sharedfactory.businesses.tables import Business
 from sharedfactory.demo.seed import DEFAULT_START
-from sharedfactory.facilities.tables import Machine
 from sharedfactory.i18n.formats import long_date
 from sharedfactory.notices.service import notify_business
-from sharedfactory.products.tables import ProductClass
 from sharedfactory.web import booking_pages, waitlist_pages
 from tests.businesses.helpers import forget_businesses
 from tests.conftest import LOGINS, booking_monday, log_in
+from tests.factories import insert_bookings
 from tests.support.server import free_port
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
@@ -256,32 +254,7 @@ async def billed(client) -> str:
         "/daftar", data=form | {"_csrf_token": await token(client)}, follow_redirects=False
     )
     assert answer.status_code == 303, answer.text
-    business = await Business.select(Business._meta.primary_key).where(Business.code == code)
-    halal = await ProductClass.select(ProductClass._meta.primary_key).where(
-        ProductClass.code == "halal"
-    )
-    machines = {
-        row["code"]: row["id"]
-        for row in await Machine.select(Machine._meta.primary_key, Machine.code).where(
-            Machine.code.is_in(["batu-bara-kettle-1", "sleman-fryer-1"])
-        )
-    }
-    await Booking.insert(
-        *(
-            Booking(
-                code=booking,
-                machine=machines[machine],
-                business=business[0]["id"],
-                product_class=halal[0]["id"],
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=hours),
-                status=status,
-                quantity=10,
-                product="Sambal",
-            )
-            for booking, machine, starts, hours, status in LINES
-        )
-    ).run()
+    await insert_bookings(code, LINES)
     return code
 
 
