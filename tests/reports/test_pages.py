@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import log_in
@@ -111,3 +113,48 @@ def test_on_a_phone_the_chart_draws_beside_its_table(march, server):
         page.screenshot(path=str(ARTIFACTS / "report-360x740.png"), full_page=True)
         assert errors == []
         browser.close()
+
+
+@pytest.mark.browser
+def test_the_auditor_drills_into_an_idle_machine_and_downloads_the_files(march, server):
+    """As a person would: from the country to Sleman, the idle chiller's months, then the house's
+    rows as CSV, Excel and PDF, each file checked against the API's JSON for the same rows."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, accept_downloads=True
+        )
+        page = context.new_page()
+        page.goto(f"{server}/login?next=/laporan?bulan=2025-03")
+        page.fill("#email", "auditor@demo.sharedfactory.id")
+        page.fill("#password", "demo-auditor-2026")
+        page.click("main button[type=submit]")
+        page.click("#report-rows a:has-text('Daerah Istimewa Yogyakarta')")
+        page.click("#report-rows a[href*='rumah=sleman']")
+        idle = page.locator("#report-rows tr.rp-idle[data-key='sleman-chiller-1'] th a").first
+        idle.click()
+        page.wait_for_url("**mesin=sleman-chiller-1*")
+        assert page.locator("#report-rows tbody tr").count() == 12
+        page.go_back()
+        api = page.request.get(
+            f"{server}/api/v1/reports/utilisation",
+            params={
+                "from": "2025-03-01T00:00:00+07:00",
+                "to": "2025-04-01T00:00:00+07:00",
+                "group": "machine",
+            },
+        ).json()
+        expected = {r["key"]: r for r in api["rows"] if r["house"] == "sleman"}
+        files = {}
+        for fmt in ("csv", "xlsx", "pdf"):
+            with page.expect_download() as download:
+                page.click(f".rp-files a:has-text('{fmt.upper()}')")
+            files[fmt] = Path(download.value.path()).read_bytes()
+        browser.close()
+    shown = {row[0]: row for row in csv.reader(io.StringIO(files["csv"].decode()))}
+    assert set(shown) - {"key"} == set(expected)
+    assert float(shown["sleman-fryer-1"][3]) == expected["sleman-fryer-1"]["actual_hours"]
+    sheet = load_workbook(io.BytesIO(files["xlsx"]), read_only=True).worksheets[0]
+    by_key = {row[0]: row for row in sheet.iter_rows(values_only=True)}
+    assert by_key["sleman-fryer-1"][3] == expected["sleman-fryer-1"]["actual_hours"]
+    assert files["pdf"].startswith(b"%PDF")
