@@ -1,4 +1,5 @@
-"""A real `sharedfactory serve` process on a free loopback port."""
+"""A real server on a free loopback port: a `sharedfactory serve` process, or an app under
+uvicorn in a thread of this process (for tests that patch the app's clock)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import uvicorn
+from litestar import Litestar
 
 from sharedfactory.settings import Settings
 
@@ -57,3 +62,22 @@ def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path) 
         except OSError:
             time.sleep(0.2)
     raise TimeoutError(f"{base} did not become healthy in 30 s")
+
+
+@contextmanager
+def serving_in_thread(app: Litestar) -> Iterator[str]:
+    """`app` under uvicorn in a thread of this process: no second start-up of the imports, and
+    what the test patches in this process holds in the server too."""
+    port = free_port()
+    web = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=web.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not web.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert web.started, "the web server did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        web.should_exit = True
+        thread.join(timeout=10)

@@ -6,18 +6,15 @@ Dates are in the demo week + 4 weeks (other tests use other weeks)."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import sync_playwright
 
 from sharedfactory.app import create_app
 from tests.conftest import LOGINS, booking_monday, log_in
-from tests.support.server import free_port
+from tests.support.server import serving_in_thread
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 WEEK = booking_monday(4)
@@ -193,17 +190,8 @@ async def test_the_booking_pages_need_a_login(client):
 def server(settings, engine):
     """The app under uvicorn in a thread of this process: no second start-up of the imports."""
     app = create_app(settings, connection_pool=False, login_attempts_per_minute=10_000)
-    port = free_port()
-    web = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=web.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not web.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert web.started, "the web server did not start"
-    yield f"http://127.0.0.1:{port}"
-    web.should_exit = True
-    thread.join(timeout=10)
+    with serving_in_thread(app) as base:
+        yield base
 
 
 @pytest.mark.browser

@@ -9,15 +9,12 @@ and the API to two weeks before it."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import uvicorn
 from playwright.sync_api import sync_playwright
 
 from sharedfactory.app import create_app
@@ -31,7 +28,7 @@ from sharedfactory.web import booking_pages, waitlist_pages
 from tests.businesses.helpers import forget_businesses
 from tests.conftest import LOGINS, booking_monday, log_in
 from tests.factories import insert_bookings
-from tests.support.server import free_port
+from tests.support.server import serving_in_thread
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -430,17 +427,8 @@ def server(settings, engine):
     app = create_app(
         settings, connection_pool=False, login_attempts_per_minute=10_000, booking_sweep_s=None
     )
-    port = free_port()
-    web = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=web.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not web.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert web.started, "the web server did not start"
-    yield f"http://127.0.0.1:{port}"
-    web.should_exit = True
-    thread.join(timeout=10)
+    with serving_in_thread(app) as base:
+        yield base
 
 
 def fits(page) -> bool:
