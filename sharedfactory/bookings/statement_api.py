@@ -6,6 +6,7 @@ booked there); admin and auditor see every house. Anything else answers 404, as 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -17,8 +18,10 @@ from litestar.params import Parameter
 
 from sharedfactory.accounts.deps import Login
 from sharedfactory.bookings.money import NO_SHOW_CHARGE_PERCENT, Statement, as_csv, parse_month
+from sharedfactory.bookings.statement_pdf import PDF_TYPE, statement_pdf
 from sharedfactory.bookings.statements import business_statement
-from sharedfactory.i18n.formats import rupiah
+from sharedfactory.businesses.tables import Business
+from sharedfactory.i18n.formats import month_name, rupiah
 from sharedfactory.web.errors import not_found, refused
 
 CODE = r"^[a-z0-9][a-z0-9_-]*$"  # a stable code: no NUL or control characters reach SQL
@@ -35,6 +38,7 @@ Format = Annotated[
     Parameter(include_in_schema=False, description="csv: the lines as text/csv"),
 ]
 CSV_TYPE = "text/csv; charset=utf-8"
+Lang = Annotated[Literal["id", "en"], Parameter(description="the invoice's language")]
 
 
 class LineOut(msgspec.Struct):
@@ -145,3 +149,22 @@ class StatementApi(Controller):
     async def monthly_csv(self, login: Login, code: BusinessCode, month: Month = None) -> str:
         chosen = _month_or_now(month)
         return as_csv(await business_statement(login, code, chosen))
+
+    @get(
+        "/{code:str}/statement.pdf",
+        summary="The same statement as a PDF invoice in Rupiah (Indonesian; `lang=en`)",
+        media_type=PDF_TYPE,
+        responses=not_found("business") | refused(401),
+    )
+    async def monthly_pdf(
+        self, login: Login, code: BusinessCode, month: Month = None, lang: Lang = "id"
+    ) -> Response[bytes]:
+        chosen = _month_or_now(month)
+        found = await business_statement(login, code, chosen)
+        row = await Business.select(Business.name).where(Business.code == code).first().run()
+        name = row["name"] if row else code
+        content = await asyncio.to_thread(
+            statement_pdf, code, name, found, month_name(chosen, lang), lang
+        )
+        disposition = f'attachment; filename="statement-{code}-{chosen}.pdf"'
+        return Response(content, media_type=PDF_TYPE, headers={"Content-Disposition": disposition})

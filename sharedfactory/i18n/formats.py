@@ -62,3 +62,9 @@ def period(starts: datetime, ends: datetime, zone: str) -> str:
     """`2026-12-08 08.00–09.20 WIB`: a booking's day and times in the house's zone."""
     local = starts.astimezone(ZoneInfo(zone))
     return f"{local:%Y-%m-%d} {local.hour:02d}.{local.minute:02d}–{clock(ends, zone)}"
+
+
+def month_name(month: str, language: str) -> str:
+    """`2026-12` -> `Desember 2026`."""
+    year, number_ = (int(part) for part in month.split("-"))
+    return format_date(date(year, number_, 1), "LLLL y", locale=language)

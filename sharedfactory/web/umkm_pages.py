@@ -17,6 +17,7 @@ from sharedfactory.accounts.deps import CurrentViewer, Login
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.money import parse_month, statement
 from sharedfactory.bookings.statements import billable_businesses, statement_rows
+from sharedfactory.i18n.formats import month_name
 from sharedfactory.notices.inbox import inbox, mark_all_read, mark_read, may_read_notices
 from sharedfactory.notices.inbox import unread_count as count_unread
 from sharedfactory.web import umkm_views as views
@@ -131,7 +132,7 @@ class StatementPages(Controller):
         context = page_context(request, lang, login)
         context |= {
             "month": month,
-            "month_name": views.month_name(month, context["lang"]),
+            "month_name": month_name(month, context["lang"]),
             "previous": views.shifted_month(month, -1),
             "next": views.shifted_month(month, 1),
             "choices": choices,

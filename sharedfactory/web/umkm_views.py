@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date
 
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.money import BookingRow, Statement
@@ -52,12 +50,6 @@ def moment_text(moment: datetime, zone: str, language: str) -> str:
     """`Senin, 7 Desember 2026 08.00 WIB`."""
     local = moment.astimezone(ZoneInfo(zone))
     return f"{long_date(local.date(), language)} {clock(local, zone)}"
-
-
-def month_name(month: str, language: str) -> str:
-    """`2026-12` -> `Desember 2026`."""
-    year, number_ = (int(part) for part in month.split("-"))
-    return format_date(date(year, number_, 1), "LLLL y", locale=language)
 
 
 def shifted_month(month: str, months: int) -> str:

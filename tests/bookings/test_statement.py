@@ -121,6 +121,19 @@ async def test_csv_gives_the_same_lines(client, billed):
         assert sum(int(r["amount"]) for r in rows) == 214_375
 
 
+async def test_the_invoice_pdf_states_the_total_in_rupiah(client, billed):
+    await _log_in_owner(client)
+    url = f"/api/v1/businesses/{billed}/statement.pdf"
+    for lang, total in (("id", "Total tagihan Rp214.375"), ("en", "Total Rp214.375")):
+        response = await client.get(url, params={"month": MONTH, "lang": lang})
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        assert f"/Subject ({total})".encode() in response.content
+    await log_in(client, "umkm_siti")
+    assert (await client.get(url, params={"month": MONTH})).status_code == 404
+
+
 async def test_another_month_is_empty(client, billed):
     await _log_in_owner(client)
     earlier = (MONDAY - timedelta(days=62)).strftime("%Y-%m")
