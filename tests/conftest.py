@@ -7,6 +7,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -20,6 +21,7 @@ from sharedfactory.db.migrate import migrate
 from sharedfactory.demo.seed import DEFAULT_START, seed
 from sharedfactory.settings import Settings
 from tests.support.postgres import throwaway_postgres
+from tests.support.server import running_server
 
 PURE_FOLDERS = ("scheduler", "analytics")
 SECRET = "test-secret-key"
@@ -68,6 +70,27 @@ def app(settings: Settings, engine: Engine) -> Litestar:
     return create_app(
         settings, connection_pool=False, login_attempts_per_minute=10_000, booking_sweep_s=None
     )
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings, engine: Engine) -> Iterator[str]:
+    """A real `sharedfactory serve` process on the test database, for the browser tests (a module
+    that patches the app in this process serves it in a thread instead)."""
+    with running_server(settings) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import log_in
-from tests.support.server import running_server
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.web.test_planning_pages import fits, phone
 
@@ -90,12 +89,6 @@ async def test_each_role_sees_its_scope(client, march):
     other = await client.get("/laporan", params=MARCH | {"rumah": "sleman"})
     assert "sleman-fryer-1" not in other.text
     assert (await client.get("/laporan", params={"bulan": "2025-13"})).status_code == 400
-
-
-@pytest.fixture(scope="module")
-def server(settings, engine):
-    with running_server(settings) as base:
-        yield base
 
 
 @pytest.mark.browser

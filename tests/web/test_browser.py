@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import LOGINS
-from tests.support.server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -23,12 +22,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(settings, engine):
-    with running_server(settings) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from sharedfactory.bookings.tables import Booking
 from sharedfactory.facilities.tables import MaintenanceWindow
@@ -26,8 +25,7 @@ from tests.facilities.test_calendar_admin_api import (
     insert_booking,
     open_days,
 )
-from tests.support.server import running_server
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.web.test_browser import ARTIFACTS
 from tests.web.test_planning_pages import fits, phone
 
 PAGE = "/rumah/sleman/kalender"
@@ -195,20 +193,6 @@ async def test_only_the_house_operator_or_an_admin_opens_the_page(client):
     anonymous = await client.get(PAGE, follow_redirects=False)
     assert anonymous.status_code in (302, 303, 307)
     assert anonymous.headers["location"].startswith("/login")
-
-
-@pytest.fixture(scope="module")
-def server(settings, engine):
-    with running_server(settings) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def in_thread(work):  # type: ignore[no-untyped-def]

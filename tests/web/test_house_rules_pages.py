@@ -19,7 +19,6 @@ from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.tables import BookingRules, TariffTier, Training
 from sharedfactory.facilities.tables import House, Machine
 from tests.conftest import booking_monday, log_in
-from tests.support.server import running_server
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.web.test_planning_pages import fits, phone
 
@@ -288,12 +287,6 @@ async def test_a_training_is_recorded_on_a_self_run_machine_type(client):
         assert "dari daftar" in beside(refused.text, "business")
         assert "2026-12-31" in beside(refused.text, "trained_on")
     assert not await Training.exists().where(Training.business.code == VCO)
-
-
-@pytest.fixture(scope="module")
-def server(settings, engine):
-    with running_server(settings) as base:
-        yield base
 
 
 @pytest.mark.browser

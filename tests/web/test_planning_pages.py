@@ -13,13 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from sharedfactory.bookings import plans
 from sharedfactory.bookings.tables import Plan
 from tests.conftest import LOGINS, booking_monday, log_in
-from tests.support.server import running_server
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.web.test_browser import ARTIFACTS
 
 WEEK = booking_monday(5)
 TUESDAY, THURSDAY = WEEK + timedelta(days=1), WEEK + timedelta(days=3)
@@ -204,20 +203,6 @@ async def test_only_the_house_operator_or_an_admin_sees_the_plans(client):
     anonymous = await client.get("/permintaan", follow_redirects=False)
     assert anonymous.status_code in (302, 303, 307)
     assert anonymous.headers["location"].startswith("/login")
-
-
-@pytest.fixture(scope="module")
-def server(settings, engine):
-    with running_server(settings) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def phone(browser: Browser, base: str, who: str, target: str) -> Page:
