@@ -6,10 +6,13 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///./sharedfactory.db"
+# Rupiah per kWh: the business tariff of PRODUCT.md, what the reports' energy cost is priced at.
+DEFAULT_ELECTRICITY_TARIFF = Decimal("1444.70")
 
 
 class SettingsError(ValueError):
@@ -26,6 +29,7 @@ class Settings:
     data_dir: Path = Path("./data")
     smtp_url: str | None = None
     mail_from: str = "sharedfactory@localhost"
+    electricity_tariff: Decimal = DEFAULT_ELECTRICITY_TARIFF
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -39,6 +43,7 @@ class Settings:
             data_dir=Path(env.get("SHAREDFACTORY_DATA_DIR", "./data")),
             smtp_url=env.get("SHAREDFACTORY_SMTP_URL") or None,
             mail_from=env.get("SHAREDFACTORY_MAIL_FROM") or "sharedfactory@localhost",
+            electricity_tariff=_tariff(env.get("SHAREDFACTORY_ELECTRICITY_TARIFF")),
         )
         settings.check()
         return settings
@@ -60,6 +65,11 @@ class Settings:
             )
         if "@" not in self.mail_from or any(c in self.mail_from for c in "\r\n<>"):
             raise SettingsError(f"SHAREDFACTORY_MAIL_FROM: {self.mail_from!r} is not an address")
+        if not (self.electricity_tariff.is_finite() and self.electricity_tariff > 0):
+            raise SettingsError(
+                f"SHAREDFACTORY_ELECTRICITY_TARIFF: {self.electricity_tariff} is not a price "
+                "above 0 (Rupiah per kWh, e.g. 1444.70)"
+            )
 
     def resolved_secret_key(self) -> str:
         """The configured key, else one generated once into the data directory."""
@@ -77,6 +87,18 @@ def _port(raw: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"SHAREDFACTORY_PORT: {raw!r} is not a TCP port (1-65535)")
     return int(raw)
+
+
+def _tariff(raw: str | None) -> Decimal:
+    if not raw:
+        return DEFAULT_ELECTRICITY_TARIFF
+    try:
+        return Decimal(raw.strip())
+    except InvalidOperation:
+        raise SettingsError(
+            f"SHAREDFACTORY_ELECTRICITY_TARIFF: {raw!r} is not a number (Rupiah per kWh, "
+            "e.g. 1444.70)"
+        ) from None
 
 
 def _smtp_url_ok(raw: str) -> bool:

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,15 @@ def test_secret_key_is_generated_once_into_the_data_directory(tmp_path):
     assert len(first) > 40
     assert settings.resolved_secret_key() == first
     assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_the_electricity_tariff_defaults_to_the_business_tariff():
+    assert Settings.from_env({}).electricity_tariff == Decimal("1444.70")
+    tariff = {"SHAREDFACTORY_ELECTRICITY_TARIFF": "1699.53"}
+    assert Settings.from_env(tariff).electricity_tariff == Decimal("1699.53")
+
+
+@pytest.mark.parametrize("value", ["0", "-1444.70", "murah", "NaN", "Infinity", "sNaN"])
+def test_an_electricity_tariff_that_is_no_price_names_the_variable(value):
+    with pytest.raises(SettingsError, match="SHAREDFACTORY_ELECTRICITY_TARIFF"):
+        Settings.from_env({"SHAREDFACTORY_ELECTRICITY_TARIFF": value})

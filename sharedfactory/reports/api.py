@@ -1,76 +1,66 @@
-"""`GET /api/v1/reports/utilisation` (CONTRACTS.md section 5): the rows as JSON, or with
-`format=csv|xlsx|pdf` the same rows as a file. Admins and auditors see every house; operators
-see their own house's machines only; UMKM are refused. Definitions: docs/reports.md."""
+"""The reports' JSON API: `GET /api/v1/reports/utilisation` (CONTRACTS.md section 5) and
+`GET /api/v1/reports/businesses` (the UMKM served), as JSON or with `format=csv|xlsx|pdf` the same
+rows as a file. Admins and auditors see every house; operators see their own house's machines
+only; UMKM are refused. Definitions: docs/reports.md."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from functools import partial
+from typing import Any
 
 import msgspec
 from litestar import Controller, Response, get
-from litestar.exceptions import PermissionDeniedException
-from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import (
-    OpenAPIFormat,
-    OpenAPIMediaType,
-    OpenAPIResponse,
-    OpenAPIType,
-    Operation,
-    Schema,
-)
-from litestar.params import Parameter, QueryParameter
+from litestar.datastructures import State
 from litestar.response import Stream
 
 from sharedfactory.accounts.deps import Login
-from sharedfactory.accounts.service import Viewer
 from sharedfactory.audit.chain import chain_head
-from sharedfactory.bookings.schemas import field_error
-from sharedfactory.reports.exports import CSV_TYPE, XLSX_TYPE, ReportFile, csv_lines, xlsx_bytes
-from sharedfactory.reports.load import Period, load_facts
-from sharedfactory.reports.pdf import PDF_TYPE, pdf_bytes
-from sharedfactory.reports.utilisation import Row, report_rows
-from sharedfactory.web.errors import ErrorBody, refused
+from sharedfactory.reports.exports import (
+    CSV_TYPE,
+    PDF_TYPE,
+    XLSX_TYPE,
+    ReportFile,
+    ServedFile,
+    csv_lines,
+    served_csv_lines,
+    served_xlsx_bytes,
+    xlsx_bytes,
+)
+from sharedfactory.reports.load import load_facts
+from sharedfactory.reports.load_served import Only, load_served
+from sharedfactory.reports.params import (
+    INVALID,
+    FileOperation,
+    Format,
+    From,
+    Group,
+    IdleBelow,
+    Lang,
+    Tariff,
+    To,
+    checked_house,
+    checked_period,
+    electricity_tariff,
+    scope_house,
+)
+from sharedfactory.reports.pdf import pdf_bytes, served_pdf_bytes
+from sharedfactory.reports.utilisation import report_rows
+from sharedfactory.web.errors import not_found, refused
+from sharedfactory.web.params import OptionalCode
 
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-INVALID = {
-    400: ResponseSpec(
-        data_container=ErrorBody, description="a parameter is wrong: `extra` names it and why"
-    )
-}
 
-From = Annotated[
-    str | None,
-    QueryParameter(
-        name="from",
-        schema_extra={"format": OpenAPIFormat.DATE_TIME},
-        max_length=64,
-        description="required: start, ISO 8601 with a UTC offset (inclusive); months begin "
-        "in its offset",
-    ),
-]
-To = Annotated[
-    str | None,
-    Parameter(
-        schema_extra={"format": OpenAPIFormat.DATE_TIME},
-        max_length=64,
-        description="required: end, ISO 8601 with a UTC offset (exclusive), at most a year "
-        "after `from`",
-    ),
-]
-Group = Annotated[
-    Literal["province", "house", "machine", "type", "month"],
-    Parameter(description="one row per province, house, machine, machine type or month"),
-]
-Format = Annotated[
-    Literal["json", "csv", "xlsx", "pdf"], Parameter(description="json, or the rows as a file")
-]
-Lang = Annotated[Literal["id", "en"], Parameter(description="labels and file headers")]
-IdleBelow = Annotated[
-    float, Parameter(ge=0, le=1, description="a row is idle below this utilisation (0..1)")
-]
+class ProductionOut(msgspec.Struct):
+    """One unit's output: kg, L or pcs (machine_type.batch_unit); never summed across units."""
+
+    unit: str
+    good: float
+    reject: float
+    produced: float
+    pass_rate: float | None
 
 
 class RowOut(msgspec.Struct):
@@ -89,6 +79,12 @@ class RowOut(msgspec.Struct):
     machines: int
     idle: bool
     idle_machines: list[str]
+    umkm_new: int
+    revenue: int
+    energy_kwh: float
+    energy_cost: int
+    margin: int
+    production: list[ProductionOut]
 
 
 class UtilisationReport(msgspec.Struct):
@@ -99,81 +95,79 @@ class UtilisationReport(msgspec.Struct):
     group: str
     idle_below: float
     built_at: str
+    electricity_tariff: float
 
 
-@dataclass
-class FileOperation(Operation):
-    """The 200 answer documented in every format the `format` parameter offers."""
-
-    def __post_init__(self) -> None:
-        answer = (self.responses or {}).get("200")
-        if isinstance(answer, OpenAPIResponse) and answer.content is not None:
-            binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
-            answer.content |= {
-                "text/csv": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING)),
-                XLSX_TYPE: OpenAPIMediaType(schema=binary),
-                PDF_TYPE: OpenAPIMediaType(schema=binary),
-            }
+class ServedOut(msgspec.Struct):
+    code: str
+    name: str
+    nib: str
+    size_class: str
+    houses: list[str]
+    booked_hours: float
+    first_served: str
+    new: bool
 
 
-def _checked_moment(key: str, text: str | None) -> datetime:
-    if text is None:
-        raise field_error(key, "required, e.g. 2025-03-01T00:00:00+07:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise field_error(key, "not an ISO 8601 date and time") from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise field_error(key, "needs a UTC offset, e.g. 2025-03-01T00:00:00+07:00")
-    if not EARLIEST_YEAR <= moment.year < LATEST_YEAR:
-        raise field_error(key, f"must be in the years {EARLIEST_YEAR}..{LATEST_YEAR - 1}")
-    return moment
+class ServedReport(msgspec.Struct):
+    rows: list[ServedOut]
+    umkm_served: int
+    umkm_new: int
+    audit_head: str
+    from_: str = msgspec.field(name="from")
+    to: str
+    house: str | None
+    built_at: str
 
 
-def _a_year_after(moment: datetime) -> datetime:
-    try:
-        return moment.replace(year=moment.year + 1)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year + 1, day=28)
+def _built_at() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def checked_period(start_text: str | None, end_text: str | None) -> Period:
-    """400 naming the field: ISO 8601 with an offset, `from` before `to`, at most one year."""
-    start, end = _checked_moment("from", start_text), _checked_moment("to", end_text)
-    if end <= start:
-        raise field_error("to", "must be after from")
-    if end > _a_year_after(start):
-        raise field_error("to", "at most one year after from")
-    return Period(start.astimezone(UTC), end.astimezone(UTC), start.tzinfo or UTC)
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
-def scope_house(login: Viewer) -> str | None:
-    """None: every house (admin, auditor); an operator's own house; UMKM: 403."""
-    if login.role == "umkm":
-        raise PermissionDeniedException(detail="reports are for house staff and auditors")
-    if login.is_staff:
-        return None
-    return login.house or ""  # an operator without a house sees nothing
-
-
-def _out(row: Row) -> RowOut:
-    return RowOut(**{**asdict(row), "idle_machines": list(row.idle_machines)})
-
-
-def _filename(report: ReportFile, extension: str) -> str:
-    return f"utilisation-{report.group}-{report.start[:10]}-{report.end[:10]}.{extension}"
+async def _file(
+    head: str,
+    name: str,
+    format: str,
+    lines: Callable[[], Iterator[str]],
+    build: Callable[[], bytes],
+) -> Response[Any]:
+    """A CSV stream, or an Excel workbook or a PDF built off the event loop."""
+    headers = {"X-Audit-Head": head} | _attachment(f"{name}.{format}")
+    if format == "csv":
+        return Stream(lines(), media_type=CSV_TYPE, headers=headers)
+    content = await asyncio.to_thread(build)
+    return Response(
+        content, media_type=XLSX_TYPE if format == "xlsx" else PDF_TYPE, headers=headers
+    )
 
 
 async def as_file(report: ReportFile, format: str) -> Response[Any]:
-    """The rows as a CSV stream, an Excel workbook or a PDF (built off the event loop)."""
-    headers = {"X-Audit-Head": report.audit_head}
-    if format == "csv":
-        headers["Content-Disposition"] = f'attachment; filename="{_filename(report, "csv")}"'
-        return Stream(csv_lines(report), media_type=CSV_TYPE, headers=headers)
-    build, media_type = (xlsx_bytes, XLSX_TYPE) if format == "xlsx" else (pdf_bytes, PDF_TYPE)
-    content = await asyncio.to_thread(build, report)
-    headers["Content-Disposition"] = f'attachment; filename="{_filename(report, format)}"'
-    return Response(content, media_type=media_type, headers=headers)
+    name = f"utilisation-{report.group}-{report.start[:10]}-{report.end[:10]}"
+    build = partial(xlsx_bytes if format == "xlsx" else pdf_bytes, report)
+    return await _file(report.audit_head, name, format, partial(csv_lines, report), build)
+
+
+async def served_as_file(report: ServedFile, format: str) -> Response[Any]:
+    name = f"businesses-{report.start[:10]}-{report.end[:10]}"
+    build = partial(served_xlsx_bytes if format == "xlsx" else served_pdf_bytes, report)
+    return await _file(report.audit_head, name, format, partial(served_csv_lines, report), build)
+
+
+def _served_json(report: ServedFile) -> ServedReport:
+    return ServedReport(
+        rows=[msgspec.convert(asdict(s), ServedOut) for s in report.rows],
+        umkm_served=len(report.rows),
+        umkm_new=sum(s.new for s in report.rows),
+        audit_head=report.audit_head,
+        from_=report.start,
+        to=report.end,
+        house=report.house,
+        built_at=report.built_at,
+    )
 
 
 class ReportsApi(Controller):
@@ -182,13 +176,17 @@ class ReportsApi(Controller):
 
     @get(
         "/utilisation",
-        summary="Utilisation and OEE per province, house, machine, machine type or month",
+        summary="Utilisation, OEE, money and production per province, house, machine, type "
+        "or month",
         description=(
             "Planned, booked and actual (running) hours, utilisation = actual / planned, the "
-            "ISO 22400 OEE factors (null when not measurable), distinct UMKM served and idle "
-            "flags, from the hourly rollups; `audit_head` is the audit chain head the report "
-            "was built from. `format=csv|xlsx|pdf` answers the same rows as a file. "
-            "Operators see their own house only. Definitions: docs/reports.md."
+            "ISO 22400 OEE factors (null when not measurable), distinct UMKM served and new, "
+            "idle flags, revenue (the bookings' charges for their part inside the period), "
+            "energy from the rollups and its cost at the electricity tariff, margin = revenue "
+            "- energy cost (running costs are energy only), and production per unit with its "
+            "pass rate; `audit_head` is the audit chain head the report was built from. "
+            "`format=csv|xlsx|pdf` answers the same rows as a file. Operators see their own "
+            "house only. Definitions: docs/reports.md."
         ),
         responses=INVALID | refused(401, 403),
         operation_class=FileOperation,
@@ -196,40 +194,84 @@ class ReportsApi(Controller):
     async def utilisation(
         self,
         login: Login,
+        state: State,
         from_: From = None,
         to: To = None,
         group: Group = "house",
         format: Format = "json",
         lang: Lang = "id",
         idle_below: IdleBelow = 0.2,
+        tariff: Tariff = None,
     ) -> Response[UtilisationReport]:
         house = scope_house(login)
         period = checked_period(from_, to)
+        price = electricity_tariff(state, tariff)
         facts = await load_facts(period, group == "month", house)
-        rows = report_rows(facts, group, idle_below, lang)
-        built_at = datetime.now(UTC).isoformat(timespec="seconds")
         report = ReportFile(
-            rows,
+            report_rows(facts, group, idle_below, lang, price),
             await chain_head(),
             period.start.astimezone(period.months_in).isoformat(),
             period.end.astimezone(period.months_in).isoformat(),
             group,
             idle_below,
-            built_at,
+            _built_at(),
             lang,
+            price,
+            await load_served(period, house) if format in ("xlsx", "pdf") else None,
         )
         if format != "json":
             return await as_file(report, format)
         return Response(_json(report))
 
+    @get(
+        "/businesses",
+        summary="The UMKM served in a period, with NIB, and which of them are new",
+        description=(
+            "Each UMKM with a confirmed or completed booking overlapping the period (the rule "
+            "of `umkm_served`): code, name, NIB (a public business id; NIK and NPWP are never "
+            "shown), size class, the houses that served it, its booked hours inside the period, "
+            "the date of its first ever served booking and `new` when that falls inside the "
+            "period. `house` narrows the list to one house. Operators see their own house only. "
+            "`format=csv|xlsx|pdf` answers the same rows as a file."
+        ),
+        responses=INVALID | refused(401, 403) | not_found("house"),
+        operation_class=FileOperation,
+    )
+    async def businesses(
+        self,
+        login: Login,
+        from_: From = None,
+        to: To = None,
+        house: OptionalCode = None,
+        format: Format = "json",
+        lang: Lang = "id",
+    ) -> Response[ServedReport]:
+        scope = scope_house(login)
+        period = checked_period(from_, to)
+        if house is not None:
+            await checked_house(login, house)
+        report = ServedFile(
+            await load_served(period, scope, Only(house=house)),
+            await chain_head(),
+            period.start.astimezone(period.months_in).isoformat(),
+            period.end.astimezone(period.months_in).isoformat(),
+            house,
+            _built_at(),
+            lang,
+        )
+        if format != "json":
+            return await served_as_file(report, format)
+        return Response(_served_json(report))
+
 
 def _json(report: ReportFile) -> UtilisationReport:
     return UtilisationReport(
-        rows=[_out(row) for row in report.rows],
+        rows=[msgspec.convert(asdict(row), RowOut) for row in report.rows],
         audit_head=report.audit_head,
         from_=report.start,
         to=report.end,
         group=report.group,
         idle_below=report.idle_below,
         built_at=report.built_at,
+        electricity_tariff=float(report.tariff),
     )

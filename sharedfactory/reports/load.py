@@ -14,6 +14,15 @@ from piccolo.engine.postgres import PostgresEngine
 from sharedfactory.bookings.tables import Booking
 from sharedfactory.facilities.tables import Holiday, Machine, MaintenanceWindow, OpeningHours
 from sharedfactory.reports.planned import HouseCalendar, Slice, Span, month_slices
+from sharedfactory.reports.sql import (
+    BOOKED_SECONDS,
+    BOOKING_OVERLAPS,
+    FIRST_START_S,
+    JOINS,
+    PRICING_JOINS,
+    charged_inside,
+    in_list,
+)
 from sharedfactory.reports.utilisation import (
     BOOKED_STATUSES,
     SERVED_STATUSES,
@@ -24,20 +33,11 @@ from sharedfactory.reports.utilisation import (
 )
 
 UNITS_PER_BATCH = 1000  # counters count thousandths of a batch (docs/telemetry-analytics.md)
-JOINS = "JOIN machine m ON m.id = {alias}.machine JOIN house h ON h.id = m.house"
 ROLLUP_SUMS = (
     "SELECT r.machine AS machine, SUM(r.running_s) AS running_s, SUM(r.good) AS good,"
-    " SUM(r.reject) AS reject, COUNT(*) AS hours FROM hourly_rollup r "
-    + JOINS.format(alias="r")
-    + " WHERE r.hour_ms >= {} AND r.hour_ms < {}"
+    " SUM(r.reject) AS reject, SUM(r.energy_wh) AS energy_wh, COUNT(*) AS hours"
+    " FROM hourly_rollup r " + JOINS.format(alias="r") + " WHERE r.hour_ms >= {} AND r.hour_ms < {}"
 )
-# Seconds of each booking inside [from, to): the clipped end minus the clipped start.
-BOOKED_SECONDS = {
-    "sqlite": "CAST(strftime('%s', MIN(b.ends_at, {})) AS INTEGER)"
-    " - CAST(strftime('%s', MAX(b.starts_at, {})) AS INTEGER)",
-    "postgres": "EXTRACT(EPOCH FROM LEAST(b.ends_at, {}) - GREATEST(b.starts_at, {}))",
-}
-BOOKING_OVERLAPS = " WHERE b.starts_at < {} AND b.ends_at > {} AND b.status IN "
 
 
 @dataclass(frozen=True)
@@ -55,15 +55,11 @@ class Period:
         return round(self.end.timestamp() * 1000)
 
 
-def _in(values: tuple[str, ...] | list[str]) -> str:
-    return "(" + ", ".join("{}" for _ in values) + ")"
-
-
-def _scope(house: str | None) -> tuple[str, list[Any]]:
+def scope_sql(house: str | None) -> tuple[str, list[Any]]:
     return ("", []) if house is None else (" AND h.code = {}", [house])
 
 
-def _engine_name() -> str:
+def engine_name() -> str:
     return "postgres" if isinstance(Booking._meta.db, PostgresEngine) else "sqlite"
 
 
@@ -72,6 +68,7 @@ class _Sums:
     usage: dict[tuple[str, str], Usage] = field(default_factory=dict)
     booked_s: dict[tuple[str, str], float] = field(default_factory=dict)
     served: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    revenue: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
 async def load_facts(period: Period, by_month: bool, house: str | None = None) -> ReportFacts:
@@ -83,7 +80,7 @@ async def load_facts(period: Period, by_month: bool, house: str | None = None) -
     )
     sums = _Sums()
     for piece in slices:
-        await _add_sums(sums, piece, _scope(house), pks)
+        await _add_sums(sums, piece, scope_sql(house), pks)
     return ReportFacts(
         machines=tuple(machines),
         calendars=await _calendars(period, house),
@@ -92,6 +89,8 @@ async def load_facts(period: Period, by_month: bool, house: str | None = None) -
         usage=sums.usage,
         booked_s=sums.booked_s,
         served=sums.served,
+        revenue=sums.revenue,
+        first_served=await first_served(period, scope_sql(house)),
     )
 
 
@@ -102,10 +101,15 @@ async def _add_sums(
     end = datetime.fromtimestamp(piece.end_ms / 1000, UTC)
     for row in await _rollup_sums(piece, scope):
         sums.usage[(pks[row["machine"]], piece.key)] = Usage(
-            float(row["running_s"]), int(row["good"]), int(row["reject"]), int(row["hours"])
+            float(row["running_s"]),
+            int(row["good"]),
+            int(row["reject"]),
+            int(row["hours"]),
+            int(row["energy_wh"]),
         )
-    for row in await _booked_seconds(start, end, scope):
+    for row in await _booked_sums(start, end, scope):
         sums.booked_s[(pks[row["machine"]], piece.key)] = float(row["booked_s"])
+        sums.revenue[(pks[row["machine"]], piece.key)] = float(row["revenue"])
     sums.served.update(await _served(start, end, scope, pks, piece.key))
 
 
@@ -114,16 +118,38 @@ async def _rollup_sums(piece: Slice, scope: tuple[str, list[Any]]) -> list[dict[
     return list(await Machine.raw(sql, piece.start_ms, piece.end_ms, *scope[1]).run())
 
 
-async def _booked_seconds(
+async def _booked_sums(
     start: datetime, end: datetime, scope: tuple[str, list[Any]]
 ) -> list[dict[str, Any]]:
+    """Per machine: the bookings' seconds inside the slice and what that part is charged."""
+    engine = engine_name()
     sql = (
-        f"SELECT b.machine AS machine, SUM({BOOKED_SECONDS[_engine_name()]}) AS booked_s"
-        f" FROM booking b {JOINS.format(alias='b')}{BOOKING_OVERLAPS}{_in(BOOKED_STATUSES)}"
-        f"{scope[0]} GROUP BY b.machine"
+        f"SELECT b.machine AS machine, SUM({BOOKED_SECONDS[engine]}) AS booked_s,"
+        f" SUM({charged_inside(engine)}) AS revenue FROM booking b {JOINS.format(alias='b')}"
+        f"{PRICING_JOINS}{BOOKING_OVERLAPS}{in_list(BOOKED_STATUSES)}{scope[0]} GROUP BY b.machine"
     )
-    args = [end, start, end, start, *BOOKED_STATUSES, *scope[1]]
+    args = [end, start, end, start, end, start, *BOOKED_STATUSES, *scope[1]]
     return list(await Booking.raw(sql, *args).run())
+
+
+async def first_served(
+    period: Period, scope: tuple[str, list[Any]], only: tuple[str, list[Any]] = ("", [])
+) -> dict[str, int]:
+    """Business code -> the start (epoch ms) of its first ever served booking in the viewer's
+    `scope`, for the businesses served in the period there (and inside `only`, when given)."""
+    served = in_list(SERVED_STATUSES)
+    in_period = (
+        f"SELECT b.business FROM booking b {JOINS.format(alias='b')}{BOOKING_OVERLAPS}{served}"
+        f"{scope[0]}{only[0]}"
+    )
+    sql = (
+        f"SELECT z.code AS business, {FIRST_START_S[engine_name()]} AS first_s FROM booking b"
+        f" JOIN business z ON z.id = b.business {JOINS.format(alias='b')}"
+        f" WHERE b.status IN {served}{scope[0]} AND b.business IN ({in_period}) GROUP BY z.code"
+    )
+    args = [*SERVED_STATUSES, *scope[1], period.end, period.start, *SERVED_STATUSES]
+    rows = await Booking.raw(sql, *args, *scope[1], *only[1]).run()
+    return {row["business"]: int(row["first_s"]) * 1000 for row in rows}
 
 
 async def _served(
@@ -132,7 +158,7 @@ async def _served(
     sql = (
         "SELECT DISTINCT b.machine AS machine, z.code AS business FROM booking b"
         f" JOIN business z ON z.id = b.business {JOINS.format(alias='b')}{BOOKING_OVERLAPS}"
-        f"{_in(SERVED_STATUSES)}{scope[0]}"
+        f"{in_list(SERVED_STATUSES)}{scope[0]}"
     )
     rows = await Booking.raw(sql, end, start, *SERVED_STATUSES, *scope[1]).run()
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -154,6 +180,7 @@ async def _machines(house: str | None) -> tuple[list[MachineInfo], dict[int, str
         m.machine_type.code.as_alias("machine_type"),
         m.machine_type.name_id.as_alias("type_name_id"),
         m.machine_type.name_en.as_alias("type_name_en"),
+        m.machine_type.batch_unit.as_alias("unit"),
         m.cycle_minutes,
         m.batch_size,
     ).order_by(m.code)

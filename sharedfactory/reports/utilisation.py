@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from babel.dates import format_date
 
-from sharedfactory.analytics.oee import oee, utilisation
+from sharedfactory.analytics.oee import OeeFigures, oee, utilisation
+from sharedfactory.reports.costs import money
+from sharedfactory.reports.output import Counted, Production, add_counted, production
 from sharedfactory.reports.planned import HouseCalendar, Slice, Span, open_spans, planned_ms
+from sharedfactory.settings import DEFAULT_ELECTRICITY_TARIFF
 
 # Booked time: bookings the house agreed to, whether or not the UMKM came (a no-show's time was
 # held from everyone else). Served: only bookings the UMKM kept or is still expected at.
@@ -36,6 +40,7 @@ class MachineInfo:
     type_name_en: str
     zone: str
     ideal_cycle_s: float  # rated seconds per counted unit (a thousandth of a batch)
+    unit: str  # its type's batch unit: kg, L or pcs
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Usage:
     good: int = 0
     reject: int = 0
     hours: int = 0
+    energy_wh: int = 0
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ class ReportFacts:
     usage: Mapping[tuple[str, str], Usage] = field(default_factory=dict)  # (machine, slice)
     booked_s: Mapping[tuple[str, str], float] = field(default_factory=dict)
     served: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    revenue: Mapping[tuple[str, str], float] = field(default_factory=dict)  # Rupiah, unrounded
+    first_served: Mapping[str, int] = field(default_factory=dict)  # business -> epoch ms
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,10 @@ class Figures:
     good_s: float = 0
     businesses: frozenset[str] = frozenset()
     reporting: bool = False  # some telemetry (a rollup) in the period
+    new_businesses: frozenset[str] = frozenset()  # first ever served inside the slice
+    revenue: float = 0
+    energy_wh: int = 0
+    counted: Mapping[str, Counted] = field(default_factory=dict)  # unit ->
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(
@@ -81,6 +93,10 @@ class Figures:
             self.good_s + other.good_s,
             self.businesses | other.businesses,
             self.reporting or other.reporting,
+            self.new_businesses | other.new_businesses,
+            self.revenue + other.revenue,
+            self.energy_wh + other.energy_wh,
+            add_counted(self.counted, other.counted),
         )
 
 
@@ -108,6 +124,12 @@ class Row:
     machines: int
     idle: bool
     idle_machines: tuple[str, ...]
+    umkm_new: int
+    revenue: int
+    energy_kwh: float
+    energy_cost: int
+    margin: int
+    production: tuple[Production, ...]
 
 
 def machine_periods(facts: ReportFacts) -> list[MachinePeriod]:
@@ -122,22 +144,31 @@ def machine_periods(facts: ReportFacts) -> list[MachinePeriod]:
                 spans = open_spans(calendar, piece.start_ms, piece.end_ms)
                 opening[(machine.house, piece.key)] = spans
             planned = planned_ms(spans, facts.maintenance.get(machine.code, ())) / 1000
-            figures = _figures(machine, piece.key, planned, facts)
+            figures = _figures(machine, piece, planned, facts)
             out.append(MachinePeriod(machine, piece.key, figures))
     return out
 
 
-def _figures(machine: MachineInfo, key: str, planned_s: float, facts: ReportFacts) -> Figures:
-    at = (machine.code, key)
+def _figures(machine: MachineInfo, piece: Slice, planned_s: float, facts: ReportFacts) -> Figures:
+    at = (machine.code, piece.key)
     usage = facts.usage.get(at, Usage())
+    served = facts.served.get(at, frozenset())
     return Figures(
         planned_s=planned_s,
         booked_s=facts.booked_s.get(at, 0.0),
         running_s=usage.running_s,
         net_s=machine.ideal_cycle_s * (usage.good + usage.reject),
         good_s=machine.ideal_cycle_s * usage.good,
-        businesses=facts.served.get(at, frozenset()),
+        businesses=served,
         reporting=usage.hours > 0,
+        new_businesses=frozenset(
+            code
+            for code in served
+            if piece.start_ms <= facts.first_served.get(code, -1) < piece.end_ms
+        ),
+        revenue=facts.revenue.get(at, 0.0),
+        energy_wh=usage.energy_wh,
+        counted={machine.unit: Counted(usage.good, usage.reject)},
     )
 
 
@@ -173,7 +204,11 @@ def month_label(key: str, lang: str) -> str:
 
 
 def group_rows(
-    periods: list[MachinePeriod], group: str, idle_below: float = 0.2, lang: str = "id"
+    periods: list[MachinePeriod],
+    group: str,
+    idle_below: float = 0.2,
+    lang: str = "id",
+    tariff: Decimal = DEFAULT_ELECTRICITY_TARIFF,
 ) -> list[Row]:
     """One row per group key, in key order; figures summed over the group's machines."""
     pick = _key_and_label(group, lang)
@@ -187,7 +222,7 @@ def group_rows(
         per_machine[code] = per_machine.get(code, Figures()) + period.figures
         houses.setdefault(key, set()).add(period.machine.house)
     return [
-        row(key, labels[key], _one(houses[key]), buckets[key], idle_below)
+        row(key, labels[key], _one(houses[key]), buckets[key], idle_below, tariff)
         for key in sorted(buckets)
     ]
 
@@ -200,20 +235,30 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def row(
-    key: str, label: str, house: str | None, per_machine: dict[str, Figures], idle_below: float
-) -> Row:
-    """The figures of one group: ratios of the summed times (docs/reports.md)."""
-    total = sum(per_machine.values(), Figures())
+def _factors(total: Figures) -> OeeFigures:
     # Output in ideal milliseconds: ideal cycle 0.001 s x produced ms = the ideal output time.
-    factors = oee(
+    return oee(
         total.planned_s,
         total.running_s,
         0.001,
         round(total.net_s * 1000),
         round(total.good_s * 1000),
     )
+
+
+def row(
+    key: str,
+    label: str,
+    house: str | None,
+    per_machine: dict[str, Figures],
+    idle_below: float,
+    tariff: Decimal = DEFAULT_ELECTRICITY_TARIFF,
+) -> Row:
+    """The figures of one group: ratios of the summed times (docs/reports.md)."""
+    total = sum(per_machine.values(), Figures())
+    factors = _factors(total)
     used = utilisation(total.booked_s, total.running_s, total.planned_s).used_share
+    cash = money(total.revenue, total.energy_wh, tariff)
     return Row(
         key=key,
         planned_hours=round(total.planned_s / HOUR_S, 2),
@@ -230,11 +275,21 @@ def row(
         machines=len(per_machine),
         idle=is_idle(total, idle_below),
         idle_machines=tuple(sorted(c for c, f in per_machine.items() if is_idle(f, idle_below))),
+        umkm_new=len(total.new_businesses),
+        revenue=cash.revenue,
+        energy_kwh=cash.energy_kwh,
+        energy_cost=cash.energy_cost,
+        margin=cash.margin,
+        production=production(total.counted),
     )
 
 
 def report_rows(
-    facts: ReportFacts, group: str, idle_below: float = 0.2, lang: str = "id"
+    facts: ReportFacts,
+    group: str,
+    idle_below: float = 0.2,
+    lang: str = "id",
+    tariff: Decimal = DEFAULT_ELECTRICITY_TARIFF,
 ) -> list[Row]:
     """The report: every machine's figures in each slice, grouped."""
-    return group_rows(machine_periods(facts), group, idle_below, lang)
+    return group_rows(machine_periods(facts), group, idle_below, lang, tariff)

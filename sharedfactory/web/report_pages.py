@@ -1,27 +1,47 @@
-"""`/laporan`: the utilisation dashboard for auditors (every house), admins and operators (their
-own house): a chart with the numbers beside it, drill-down from the country to a province, a
-house and a machine's months, and the rows on the page as CSV, Excel or PDF (`/laporan/unduh`)."""
+"""`/laporan`: the ministry's dashboard for auditors (every house), admins and operators (their
+own house): utilisation and OEE, revenue against energy cost, production and pass rate, each a
+chart with its numbers in a table beside it, and the UMKM served; drill-down from the country to
+a province, a house and a machine's months, and the page's tables as CSV, Excel or PDF
+(`/laporan/unduh`)."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get
+from litestar.datastructures import State
 from litestar.params import Parameter
 from litestar.response import Template
 
 from sharedfactory.accounts.deps import Login
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.audit.chain import chain_head
-from sharedfactory.reports.api import as_file, scope_house
+from sharedfactory.reports.api import as_file
 from sharedfactory.reports.exports import ReportFile
+from sharedfactory.reports.labels import size_name, unit_name
 from sharedfactory.reports.load import Period, load_facts
+from sharedfactory.reports.load_served import load_served
+from sharedfactory.reports.params import electricity_tariff, scope_house
+from sharedfactory.reports.served import ServedBusiness
 from sharedfactory.reports.utilisation import Row, machine_periods
 from sharedfactory.web.pages import Language, page_context, remember_language
 from sharedfactory.web.params import OptionalCode
-from sharedfactory.web.report_views import WIB, Level, chart_data, month_period, percent, rows_at
+from sharedfactory.web.report_views import (
+    WIB,
+    Level,
+    chart_data,
+    money_chart,
+    month_period,
+    percent,
+    production_chart,
+    rows_at,
+    script_json,
+    served_day,
+    tariff_text,
+)
 
 Month = Annotated[
     str | None, Parameter(required=False, pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$", max_length=7)
@@ -31,18 +51,28 @@ FileFormat = Annotated[Literal["csv", "xlsx", "pdf"], Parameter(description="the
 IDLE_BELOW = 0.2
 
 
+@dataclass(frozen=True)
+class Dashboard:
+    period: Period
+    rows: list[Row]
+    served: list[ServedBusiness]
+    audit_head: str
+    tariff: Decimal
+
+
 def _this_month() -> str:
     return datetime.now(WIB).strftime("%Y-%m")
 
 
-async def _report(
-    login: Viewer, month: str, level: Level, lang: str
-) -> tuple[Period, list[Row], str]:
-    """The rows at this level (a machine's level: its last twelve months) and the audit head."""
+async def _report(login: Viewer, state: State, month: str, level: Level, lang: str) -> Dashboard:
+    """The rows at this level (a machine's level: its last twelve months), the UMKM served on
+    its machines and the audit head."""
     period = month_period(month, 12 if level.machine else 1)
-    facts = await load_facts(period, level.group == "month", scope_house(login))
-    rows = rows_at(machine_periods(facts), level, IDLE_BELOW, lang)
-    return period, rows, await chain_head()
+    house, tariff = scope_house(login), electricity_tariff(state, None)
+    facts = await load_facts(period, level.group == "month", house)
+    rows = rows_at(machine_periods(facts), level, IDLE_BELOW, lang, tariff)
+    served = await load_served(period, house, level.only)
+    return Dashboard(period, rows, served, await chain_head(), tariff)
 
 
 class ReportPages(Controller):
@@ -53,6 +83,7 @@ class ReportPages(Controller):
         self,
         request: Request[Any, Any, Any],
         login: Login,
+        state: State,
         lang: Language = None,
         bulan: Month = None,
         provinsi: Province = None,
@@ -61,15 +92,22 @@ class ReportPages(Controller):
     ) -> Template:
         context = page_context(request, lang, login)
         month, level = bulan or _this_month(), Level(provinsi, rumah, mesin)
-        period, rows, head = await _report(login, month, level, context["lang"])
+        found = await _report(login, state, month, level, context["lang"])
         context |= {
             "month": month,
             "level": level,
-            "rows": rows,
+            "rows": found.rows,
+            "served": found.served,
             "percent": percent,
-            "chart": json.dumps(chart_data(rows)),
-            "audit_head": head,
-            "period": period,
+            "chart": script_json(chart_data(found.rows)),
+            "money_chart": script_json(money_chart(found.rows)),
+            "production_chart": script_json(production_chart(found.rows, context["lang"])),
+            "tariff": tariff_text(found.tariff),
+            "served_day": served_day,
+            "size_text": size_name,
+            "unit_text": unit_name,
+            "audit_head": found.audit_head,
+            "period": found.period,
             "query": {"bulan": month, "provinsi": provinsi, "rumah": rumah, "mesin": mesin},
             "idle_below": IDLE_BELOW,
         }
@@ -79,6 +117,7 @@ class ReportPages(Controller):
     async def download(
         self,
         login: Login,
+        state: State,
         format: FileFormat,
         lang: Language = None,
         bulan: Month = None,
@@ -86,17 +125,19 @@ class ReportPages(Controller):
         rumah: OptionalCode = None,
         mesin: OptionalCode = None,
     ) -> Response[Any]:
-        language = lang or "id"
+        language = lang if lang in ("id", "en") else "id"
         month, level = bulan or _this_month(), Level(provinsi, rumah, mesin)
-        period, rows, head = await _report(login, month, level, language)
+        found = await _report(login, state, month, level, language)
         report = ReportFile(
-            rows,
-            head,
-            period.start.isoformat(),
-            period.end.isoformat(),
+            found.rows,
+            found.audit_head,
+            found.period.start.isoformat(),
+            found.period.end.isoformat(),
             level.group,
             IDLE_BELOW,
             datetime.now(UTC).isoformat(timespec="seconds"),
-            language if language in ("id", "en") else "id",
+            language,
+            found.tariff,
+            found.served,
         )
         return await as_file(report, format)

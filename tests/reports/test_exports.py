@@ -6,6 +6,7 @@ import io
 import pytest
 
 from sharedfactory.reports.exports import ReportFile, csv_lines
+from sharedfactory.reports.output import Production
 from sharedfactory.reports.pdf import pdf_bytes, shown
 from sharedfactory.reports.utilisation import Row
 
@@ -27,6 +28,12 @@ ROW = Row(
     machines=2,
     idle=True,
     idle_machines=("gayo-roaster-1", "gayo-roaster-2"),
+    umkm_new=0,
+    revenue=1_500_000,
+    energy_kwh=12.5,
+    energy_cost=18_059,
+    margin=1_481_941,
+    production=(Production("kg", 0.0, 0.0, 0.0, None),),
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import sync_playwright
 
+from sharedfactory.web.report_views import script_json
 from tests.conftest import log_in
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.web.test_planning_pages import fits, phone
@@ -46,6 +48,57 @@ async def test_the_country_shows_the_apis_figures_per_province_with_a_chart(clie
     assert 'id="report-data"' in page.text
     assert "/static/vendor/echarts/echarts.min.js" in page.text
     assert api["audit_head"] in page.text
+
+
+def table_row(page: str, attribute: str, key: str) -> list[str]:
+    """The cell texts of the row whose `attribute` (data-money, data-business, ...) is `key`."""
+    found = re.search(rf'<tr {attribute}="{re.escape(key)}"[^>]*>(.*?)</tr>', page, re.S)
+    assert found, f"no {attribute} row {key!r}"
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", c).split())
+        for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", found.group(1), re.S)
+    ]
+
+
+async def test_a_house_shows_money_production_and_the_umkm_served(client, march):
+    """Sleman in March 2025 (the conftest week is all of its March): the fryer's revenue and
+    energy as the API has them, its kilograms and pass rate, and the two UMKM with b new."""
+    await log_in(client, "auditor")
+    page = (await client.get("/laporan", params=MARCH | {"rumah": "sleman"})).text
+    api = (
+        await client.get("/api/v1/reports/utilisation", params=API_MARCH | {"group": "machine"})
+    ).json()
+    fryer = next(row for row in api["rows"] if row["key"] == "sleman-fryer-1")
+    assert (fryer["revenue"], fryer["energy_cost"], fryer["margin"]) == (503_126, 365_509, 137_617)
+    assert table_row(page, "data-money", "sleman-fryer-1")[1:] == [
+        "Rp503.126",
+        "253",
+        "Rp365.509",
+        "Rp137.617",
+    ]
+    assert table_row(page, "data-money", "sleman-chiller-1")[4] == "-Rp1.734"
+    assert table_row(page, "data-production", "sleman-fryer-1")[1:] == [
+        "kg",
+        "135,2",
+        "2,8",
+        "138",
+        "98 %",
+    ]
+    assert 'id="money-data"' in page
+    assert 'id="production-data"' in page
+    assert "Rp1.444,70 per kWh" in page
+    # Both were first served in March (a on Sunday 2 March): both new in the month.
+    a, b = march.businesses[:2]
+    assert table_row(page, "data-business", a)[1:] == [
+        "9120024168613",
+        "mikro",
+        "sleman",
+        "8",
+        "2 Mar 2025",
+    ]
+    assert table_row(page, "data-business", b)[0] == "Keripik Nangka Cangkringan baru"
+    assert "2 UMKM terlayani dalam periode ini, 2 di antaranya baru" in page
+    assert march.businesses[2] not in page  # c only missed its booking
 
 
 async def test_drill_down_to_a_house_and_a_machines_months(client, march):
@@ -100,7 +153,18 @@ def test_on_a_phone_the_chart_draws_beside_its_table(march, server):
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.reload()
         page.wait_for_selector("#report-chart svg")
+        page.wait_for_selector("#money-chart svg")
+        page.wait_for_selector("#production-chart svg")
         assert page.locator("#report-rows tbody tr").count() >= 2
+        # Each chart's table view: a line per row (money) and per row and unit (production).
+        assert (
+            page.locator("#money-rows tbody tr").count()
+            == page.locator("#report-rows tbody tr").count()
+        )
+        assert page.locator("#production-rows tbody tr").count() >= 2
+        yogyakarta = page.locator("#money-rows tr[data-money='Daerah Istimewa Yogyakarta'] td")
+        assert yogyakarta.first.inner_text() == "Rp503.126"
+        assert page.locator("#umkm-rows tr.rp-new .rp-flag-new").first.inner_text() == "baru"
         assert fits(page)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "report-360x740.png"), full_page=True)
@@ -151,3 +215,13 @@ def test_the_auditor_drills_into_an_idle_machine_and_downloads_the_files(march, 
     by_key = {row[0]: row for row in sheet.iter_rows(values_only=True)}
     assert by_key["sleman-fryer-1"][3] == expected["sleman-fryer-1"]["actual_hours"]
     assert files["pdf"].startswith(b"%PDF")
+
+
+@pytest.mark.pure
+def test_a_name_cannot_close_the_charts_script_block():
+    """A house or machine name is the chart's label, written into `<script type=
+    "application/json">`: a `</script>` in it must stay text, and JSON still reads it back."""
+    name = "Rumah </script><script>alert(1)</script>"
+    shown = script_json({"labels": [name]})
+    assert "<" not in shown
+    assert json.loads(shown) == {"labels": [name]}

@@ -1,9 +1,11 @@
 """Utilisation and OEE rows from plain facts, against figures computed by hand (pure)."""
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from sharedfactory.reports.output import Production
 from sharedfactory.reports.planned import HouseCalendar, Slice, month_slices
 from sharedfactory.reports.utilisation import (
     MachineInfo,
@@ -27,13 +29,16 @@ def machine(code, house="batu-bara", province="Sumatera Utara", kind="vacuum_fry
         "type_name_en": "Vacuum fryer",
         "zone": JAKARTA,
         "ideal_cycle_s": 0.72,  # 60 min for a 5 kg batch: 3600 s / 5000 g
+        "unit": "kg",
     } | more
     return MachineInfo(code, house=house, province=province, machine_type=kind, **fields)
 
 
 FRYER = machine("fryer")
 # A band sealer: 60 min for 600 pieces, counted in thousandths of a piece.
-SEALER = machine("sealer", kind="band_sealer", ideal_cycle_s=0.006, type_name_id="Sealer")
+SEALER = machine(
+    "sealer", kind="band_sealer", ideal_cycle_s=0.006, type_name_id="Sealer", unit="pcs"
+)
 SILENT = machine("silent", house="sleman", province="DI Yogyakarta")
 CLOSED = machine("closed", house="closed-house", province="DI Yogyakarta")
 
@@ -182,3 +187,49 @@ def test_an_unknown_group_is_refused():
 def test_no_machines_no_rows():
     assert report_rows(facts(machines=()), "province") == []
     assert HOUR == 3_600_000
+
+
+def test_money_and_output_of_a_group():
+    """Revenue 100 000,25 (fryer) + 49 999,5 (sealer) = 149 999,75 -> 150 000; energy 2 kWh +
+    0,5 kWh at Rp1.000 = 2 500; the fryer's kilograms and the sealer's pieces stay apart."""
+    found = facts(
+        usage={
+            ("fryer", ""): Usage(22 * 3600, good=99_000, reject=1_000, hours=30, energy_wh=2_000),
+            ("sealer", ""): Usage(15_840, good=2_000_000, reject=0, hours=10, energy_wh=500),
+        },
+        revenue={("fryer", ""): 100_000.25, ("sealer", ""): 49_999.5},
+    )
+    (row,) = report_rows(found, "house", tariff=Decimal(1000))
+    assert (row.revenue, row.energy_kwh, row.energy_cost, row.margin) == (
+        150_000,
+        2.5,
+        2_500,
+        147_500,
+    )
+    assert row.production == (
+        Production("kg", 99.0, 1.0, 100.0, 0.99),
+        Production("pcs", 2_000.0, 0.0, 2_000.0, 1.0),
+    )
+
+
+def test_new_businesses_count_in_the_slice_of_their_first_service():
+    """umkm-b, first served in January, comes on 28 February and 1 March; umkm-a is first served
+    on 1 March: new in the March row, and nobody is new in February."""
+    start, end = ms("2025-02-28T00:00:00+07:00"), ms("2025-03-02T00:00:00+07:00")
+    both = frozenset({"umkm-a", "umkm-b"})
+    rows = report_rows(
+        facts(
+            slices=month_slices(start, end, ZoneInfo(JAKARTA)),
+            usage={},
+            served={("fryer", "2025-02"): frozenset({"umkm-b"}), ("fryer", "2025-03"): both},
+            first_served={
+                "umkm-a": ms("2025-03-01T09:00:00+07:00"),
+                "umkm-b": ms("2025-01-15T09:00:00+07:00"),
+            },
+        ),
+        "month",
+    )
+    assert [(row.key, row.umkm_served, row.umkm_new) for row in rows] == [
+        ("2025-02", 1, 0),
+        ("2025-03", 2, 1),
+    ]
