@@ -106,6 +106,8 @@ class IngestWorker:
     async def run(self, stop: asyncio.Event, end_session: bool = False) -> None:
         """Consume until `stop`; `end_session` also discards the broker-side session (tests)."""
         await self.directory.load()
+        # A fresh detector knows nothing: start from the alarms a previous run left open.
+        self.alarms = AlarmDetector.seeded(await self.store.open_alarms())
         client = self._client(asyncio.get_running_loop())
         properties = Properties(PacketTypes.CONNECT)
         properties.SessionExpiryInterval = SESSION_EXPIRY_S

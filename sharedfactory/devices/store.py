@@ -1,6 +1,7 @@
 """Batched telemetry writes, bypassing the ORM (DESIGN.md: ~70 rows/s per ORM insert, ~40k rows/s
 with raw executemany). One transaction per batch; the (machine, seq, ts) key makes a redelivered
-message a no-op, so storage is exactly once when the broker delivers at least once."""
+message a no-op, so storage is exactly once when the broker delivers at least once. Alarms open
+and close in the same transaction as the messages that opened or closed them."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import asyncio
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any, Protocol
 from urllib.parse import unquote
 
-from sharedfactory.devices.alarms import AlarmEvent
+from sharedfactory.devices.alarms import AlarmEvent, OpenAlarm
 
 INSERT_TELEMETRY = (
     "INSERT INTO telemetry_message (machine, ts_ms, seq, state, counters, process_values, booking,"
@@ -38,6 +40,16 @@ INSERT_ALARM = (
     "INSERT INTO alarm (machine, kind, value_name, value, detail, booking, opened_ms)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+# Two statements rather than `IS NOT DISTINCT FROM`, which SQLite before 3.39 lacks.
+CLOSE_VALUE_ALARM = (
+    "UPDATE alarm SET closed_ms = ? WHERE machine = ? AND kind = ? AND value_name = ?"
+    " AND closed_ms IS NULL"
+)
+CLOSE_ALARM = (
+    "UPDATE alarm SET closed_ms = ? WHERE machine = ? AND kind = ? AND value_name IS NULL"
+    " AND closed_ms IS NULL"
+)
+SELECT_OPEN_ALARMS = "SELECT machine, kind, value_name FROM alarm WHERE closed_ms IS NULL"
 
 
 @dataclass
@@ -49,10 +61,13 @@ class Batch:
     states: list[tuple[int, str, int]] = field(default_factory=list)
     alarms: list[AlarmEvent] = field(default_factory=list)
 
-    def alarm_rows(self) -> list[tuple[Any, ...]]:
+    def alarm_statements(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """Openings and closings in the order they happened, consecutive ones of a kind batched:
+        a value that leaves and comes back inside one batch opens and then closes its alarm,
+        and a close never reaches an alarm opened after it."""
         return [
-            (a.machine_id, a.kind, a.value_name, a.value, a.detail, a.booking, a.ts_ms)
-            for a in self.alarms
+            (sql, [row for _sql, row in run])
+            for sql, run in groupby((_alarm_statement(a) for a in self.alarms), lambda p: p[0])
         ]
 
     def latest_live(self) -> list[tuple[Any, ...]]:
@@ -70,13 +85,28 @@ class Batch:
             (UPSERT_LIVE, self.latest_live()),
             (UPSERT_ONLINE, self.online),
             (UPSERT_STATE, self.states),
-            (INSERT_ALARM, self.alarm_rows()),
+            *self.alarm_statements(),
         ]
         return [(sql, rows) for sql, rows in parts if rows]
 
 
+def _alarm_statement(alarm: AlarmEvent) -> tuple[str, tuple[Any, ...]]:
+    if not alarm.closes:
+        row = (alarm.machine_id, alarm.kind, alarm.value_name, alarm.value, alarm.detail)
+        return INSERT_ALARM, (*row, alarm.booking, alarm.ts_ms)
+    if alarm.value_name is None:
+        return CLOSE_ALARM, (alarm.ts_ms, alarm.machine_id, alarm.kind)
+    return CLOSE_VALUE_ALARM, (alarm.ts_ms, alarm.machine_id, alarm.kind, alarm.value_name)
+
+
+def _open_alarms(rows: list[Any]) -> list[OpenAlarm]:
+    return [OpenAlarm(int(machine), kind, value_name) for machine, kind, value_name in rows]
+
+
 class TelemetryStore(Protocol):
     async def write(self, batch: Batch) -> None: ...
+
+    async def open_alarms(self) -> list[OpenAlarm]: ...
 
     async def close(self) -> None: ...
 
@@ -103,6 +133,13 @@ class SqliteTelemetryStore:
     async def write(self, batch: Batch) -> None:
         async with self._lock:
             await asyncio.to_thread(self._write, batch)
+
+    def _read_open_alarms(self) -> list[OpenAlarm]:
+        return _open_alarms(self._connection.execute(SELECT_OPEN_ALARMS).fetchall())
+
+    async def open_alarms(self) -> list[OpenAlarm]:
+        async with self._lock:
+            return await asyncio.to_thread(self._read_open_alarms)
 
     async def close(self) -> None:
         self._connection.close()
@@ -131,6 +168,10 @@ class PostgresTelemetryStore:
         async with pool.acquire() as connection, connection.transaction():
             for sql, rows in batch.statements():
                 await connection.executemany(_numbered(sql), rows)
+
+    async def open_alarms(self) -> list[OpenAlarm]:
+        pool = await self._connected()
+        return _open_alarms([tuple(row) for row in await pool.fetch(SELECT_OPEN_ALARMS)])
 
     async def close(self) -> None:
         if self._pool is not None:

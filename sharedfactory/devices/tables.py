@@ -68,6 +68,10 @@ class MachineLiveState(Table):
 
 
 class Alarm(Table):
+    """Something that went wrong on a machine, open until it clears, acknowledged by a person
+    with a note. The index `alarm_attention` (migration 2026-11-23T06:20) serves the open or
+    unacknowledged alarms of a house's machines, newest first."""
+
     machine = ForeignKey(Machine, null=False, on_delete=OnDelete.cascade)
     kind = Varchar(length=12, null=False)
     value_name = Varchar(length=64, null=True, default=None)
@@ -78,6 +82,7 @@ class Alarm(Table):
     closed_ms = BigInt(null=True, default=None)
     acknowledged_by = Varchar(length=200, null=True, default=None)
     note = Text(null=True, default=None)
+    acknowledged_ms = BigInt(null=True, default=None)
 
     kind_known = Check(one_of("kind", ALARM_KINDS))
 

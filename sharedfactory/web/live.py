@@ -14,6 +14,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
 
 from sharedfactory.accounts.deps import Login, require_house
 from sharedfactory.accounts.service import Viewer
+from sharedfactory.devices.alarm_store import unacknowledged_count
 from sharedfactory.devices.queries import live_board
 from sharedfactory.facilities.queries import HouseView, list_houses
 from sharedfactory.web.pages import Language, page_context, remember_language
@@ -37,7 +38,11 @@ async def _board_context(
     request: Request[Any, Any, Any], lang: str | None, login: Viewer, house: str
 ) -> dict[str, Any]:
     view = await _house(house, login)
-    return page_context(request, lang, login) | {"house": view, "board": await live_board(house)}
+    return page_context(request, lang, login) | {
+        "house": view,
+        "board": await live_board(house),
+        "unacknowledged": await unacknowledged_count(house),
+    }
 
 
 class LivePages(Controller):
@@ -83,7 +88,8 @@ class LivePages(Controller):
         async def boards() -> AsyncIterator[ServerSentEventMessage]:
             last = None
             for _ in range(int(STREAM_FOR_S / PUSH_EVERY_S)):
-                html = template.render(**context, board=await live_board(house))
+                board, unacknowledged = await live_board(house), await unacknowledged_count(house)
+                html = template.render(**context, board=board, unacknowledged=unacknowledged)
                 if html != last:
                     last = html
                     yield ServerSentEventMessage(data=html, event="board")
