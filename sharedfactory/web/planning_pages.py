@@ -42,6 +42,7 @@ from sharedfactory.web.planning_form import (
     load_options,
     parse,
 )
+from sharedfactory.web.timeline_plan import plan_timeline
 
 PlanId = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
 ShortText = Annotated[str | None, Parameter(required=False, max_length=64)]
@@ -198,6 +199,7 @@ async def _plan_context(
             "can_decide": login.role in ("operator", "admin"),
             "refusal": None,
         }
+        | await plan_timeline(plan, context)
     )
 
 
