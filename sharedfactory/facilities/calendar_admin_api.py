@@ -22,9 +22,11 @@ from msgspec import Meta
 from sharedfactory.accounts.deps import Login
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.rules_api import HouseCode, MachineCode, field_refusal
-from sharedfactory.bookings.schemas import Moment, within_reach
+from sharedfactory.bookings.schemas import Moment, SlotOut, within_reach
 from sharedfactory.businesses.registration import Printable
 from sharedfactory.facilities import house_calendar as cal
+from sharedfactory.facilities.calendar_conflicts import with_offers
+from sharedfactory.facilities.maintenance_series import MAX_WEEKS, add_windows
 from sharedfactory.web.errors import ErrorBody, not_found, refused
 from sharedfactory.web.params import Strict
 
@@ -53,9 +55,11 @@ class ConflictOut(msgspec.Struct):
     ends_at: str
     status: str
     label: str  # `2027-02-02 08.00–10.00 WIB`
+    # The nearest free slots on machines of its type (move it: POST /bookings/{booking}/move).
+    alternatives: list[SlotOut] = msgspec.field(default_factory=list)
 
     @classmethod
-    def of(cls, c: cal.Conflict) -> ConflictOut:
+    def of(cls, c: cal.Conflict, alternatives: list[SlotOut] | None = None) -> ConflictOut:
         zone = ZoneInfo(c.zone)
         starts, ends = c.starts_at.astimezone(zone), c.ends_at.astimezone(zone)
         return cls(
@@ -66,7 +70,14 @@ class ConflictOut(msgspec.Struct):
             ends.isoformat(),
             c.status,
             c.label,
+            alternatives or [],
         )
+
+
+async def offered(conflicts: list[cal.Conflict]) -> list[ConflictOut]:
+    """The conflicts, each with the nearest free slots it could move to (the first 20)."""
+    found = await with_offers(conflicts, cal.now())
+    return [ConflictOut.of(o.conflict, [SlotOut.of(s) for s in o.slots]) for o in found]
 
 
 class HolidayOut(msgspec.Struct):
@@ -80,11 +91,13 @@ class HolidayAdded(HolidayOut, kw_only=True):
 
 
 class WindowIn(msgspec.Struct, forbid_unknown_fields=True):
-    """At most 14 days long, not over yet, starting at most two years ahead."""
+    """At most 14 days long, not over yet, starting at most two years ahead; `repeat_weeks`: the
+    same window every week, that many weeks in all (then at most 7 days long), all or none."""
 
     starts_at: Moment
     ends_at: Moment
     reason: Reason
+    repeat_weeks: Annotated[int, Meta(ge=1, le=MAX_WEEKS)] = 1
 
 
 class WindowOut(msgspec.Struct):
@@ -107,6 +120,7 @@ class WindowOut(msgspec.Struct):
 
 class WindowAdded(WindowOut, kw_only=True):
     conflicts: list[ConflictOut]
+    repeats: list[WindowOut]  # the later weeks' windows of a repeated one (else empty)
 
 
 def _writer(login: Viewer, house: str) -> None:
@@ -168,7 +182,7 @@ class CalendarAdminApi(Controller):
             conflicts = await cal.add_holiday(found, data.day, data.name, login.user_id)
         except cal.CalendarRefused as refusal:
             raise _refusal(refusal) from None
-        out = [ConflictOut.of(c) for c in conflicts]
+        out = await offered(conflicts)
         return HolidayAdded(house, data.day, data.name.strip(), conflicts=out)
 
     @delete(
@@ -195,7 +209,7 @@ class CalendarAdminApi(Controller):
 
     @post(
         "/machines/{machine:str}/maintenance",
-        summary="Take a machine down for maintenance (its house's operators and admins)",
+        summary="Take a machine down for maintenance, once or every week (its house's staff)",
         status_code=201,
         responses=not_found("machine") | refused(401, 403) | CLASHES,
     )
@@ -209,14 +223,16 @@ class CalendarAdminApi(Controller):
             within_reach("ends_at", data.ends_at),
         )
         try:
-            window, conflicts = await cal.add_window(
-                found, starts, ends, data.reason, login.user_id
+            added, conflicts = await add_windows(
+                found, starts, ends, data.reason, data.repeat_weeks, login.user_id
             )
         except cal.CalendarRefused as refusal:
             raise _refusal(refusal) from None
-        shown = WindowOut.of(window)
+        first, *later = (WindowOut.of(w) for w in added)
         return WindowAdded(
-            **msgspec.structs.asdict(shown), conflicts=[ConflictOut.of(c) for c in conflicts]
+            **msgspec.structs.asdict(first),
+            conflicts=await offered(conflicts),
+            repeats=later,
         )
 
     @delete(

@@ -2,7 +2,8 @@
 its machines' maintenance windows, read, added and removed.
 
 An addition answers with the live bookings it conflicts with, for the operator to move with their
-UMKM; nothing is moved or cancelled here. Every change drops the slot search's cached facts, so
+UMKM; nothing is moved or cancelled here. Maintenance windows are added (once, or every week for a
+few weeks) by `maintenance_series`. Every change drops the slot search's cached facts, so
 the next search sees it. Used by `calendar_admin_api` (JSON) and `web.calendar_admin_pages`.
 """
 
@@ -147,7 +148,7 @@ async def find_machine(code: str, house: str | None = None) -> MachineRef:
     return MachineRef(row["pk"], code, row["name"], await find_house(row["house"]))
 
 
-def _text(key: str, value: str) -> str:
+def plain_text(key: str, value: str) -> str:
     if not 1 <= len(value) <= 200 or TEXT.fullmatch(value) is None:
         raise CalendarRefused(400, key, _("write 1 to 200 characters, not only spaces"))
     return value.strip()
@@ -174,7 +175,7 @@ async def add_holiday(
     `actor`: the user adding it (for the audit log)."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise CalendarRefused(400, "day", _("give a day between the years 2000 and 2100"))
-    name = _text("name", name)
+    name = plain_text("name", name)
     taken = CalendarRefused(409, "day", _("this day is already a holiday"))
     if await Holiday.exists().where(Holiday.house == house.pk, Holiday.day == day).run():
         raise taken
@@ -268,34 +269,6 @@ async def find_window(window_id: int) -> WindowView:
     if row is None:
         raise Missing(f"maintenance window {window_id} does not exist")
     return WindowView(**row)
-
-
-async def add_window(
-    machine: MachineRef, starts: datetime, ends: datetime, reason: str, actor: int | None = None
-) -> tuple[WindowView, list[Conflict]]:
-    """The machine is down from `starts` to `ends`; answers the live bookings in that time."""
-    check_window(starts, ends, now())
-    reason = _text("reason", reason)
-    overlapping = (
-        await MaintenanceWindow.select(MaintenanceWindow._meta.primary_key.as_alias("pk"))
-        .where(
-            MaintenanceWindow.machine == machine.pk,
-            MaintenanceWindow.starts_at < ends,
-            MaintenanceWindow.ends_at > starts,
-        )
-        .first()
-        .run()
-    )
-    if overlapping is not None:
-        raise CalendarRefused(
-            409, "starts_at", _("overlaps maintenance window %(id)s"), id=str(overlapping["pk"])
-        )
-    row = MaintenanceWindow(machine=machine.pk, starts_at=starts, ends_at=ends, reason=reason)
-    inserted = await MaintenanceWindow.insert(row).run()
-    forget_cached_facts()
-    window = await find_window(int(inserted[0]["id"]))
-    await audit.maintenance_changed("maintenance.added", window, actor)
-    return window, await window_conflicts(window)
 
 
 async def remove_window(window: WindowView, actor: int | None = None) -> None:

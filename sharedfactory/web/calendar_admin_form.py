@@ -27,9 +27,11 @@ WINDOW_FIELDS = (
     "ends_at_date",
     "ends_at_time",
     "reason",
+    "repeat_weeks",
 )
 ACTIONS = ("add_holiday", "remove_holiday", "add_window", "remove_window")
 MAX_ID = 2_147_483_647
+REPEATS = tuple(str(n) for n in range(1, 13))  # "every week for N weeks"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class WindowWish:
     starts: datetime
     ends: datetime
     reason: str
+    weeks: int = 1
 
 
 def defaults(machines: list[str], today: date) -> dict[str, str]:
@@ -51,6 +54,7 @@ def defaults(machines: list[str], today: date) -> dict[str, str]:
         "ends_at_date": tomorrow,
         "ends_at_time": "16:00",
         "reason": "",
+        "repeat_weeks": "1",
     }
 
 
@@ -114,6 +118,9 @@ def window_input(
     reason = raw.get("reason", "")
     if not reason.strip():
         checked.fail("reason", _("say why the machine is down"))
+    weeks = raw.get("repeat_weeks", "1").strip() or "1"
+    if weeks not in REPEATS:
+        checked.fail("repeat_weeks", _("choose one from the list"))
     if starts is None or ends is None or checked.errors:
         return None, checked.errors
-    return WindowWish(machine, starts, ends, reason), {}
+    return WindowWish(machine, starts, ends, reason, int(weeks)), {}

@@ -8,7 +8,7 @@ Thin over `facilities.house_calendar`; the forms' checks live in `web.calendar_a
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,8 @@ from litestar.response import Redirect, Template
 from sharedfactory.accounts.deps import Login
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.facilities import house_calendar as cal
+from sharedfactory.facilities.calendar_conflicts import with_offers
+from sharedfactory.facilities.maintenance_series import MAX_WEEKS, add_windows
 from sharedfactory.facilities.queries import list_machines
 from sharedfactory.i18n.formats import long_date
 from sharedfactory.web.calendar_admin_form import (
@@ -39,6 +41,7 @@ Year = Annotated[int | None, Parameter(required=False, ge=cal.FIRST_YEAR, le=cal
 AddedDay = Annotated[date | None, Parameter(required=False)]
 AddedWindow = Annotated[int | None, Parameter(required=False, ge=1, le=MAX_ID)]
 Removed = Annotated[Literal["libur", "perawatan"] | None, Parameter(required=False)]
+Weeks = Annotated[int | None, Parameter(required=False, ge=1, le=MAX_WEEKS)]
 TEMPLATE = "pages/house_calendar.html"
 Context = dict[str, Any]
 
@@ -124,8 +127,8 @@ async def _add_window(context: Context, raw: dict[str, str]) -> Response[Any]:
         return _again(context, raw, errors, 400)
     try:
         machine = await cal.find_machine(wish.machine, house.code)
-        window, _conflicts = await cal.add_window(
-            machine, wish.starts, wish.ends, wish.reason, _actor(context)
+        added, _conflicts = await add_windows(
+            machine, wish.starts, wish.ends, wish.reason, wish.weeks, _actor(context)
         )
     except cal.Missing:  # removed meanwhile
         return _again(context, raw, {"machine": (_("choose one from the list"), {})}, 400)
@@ -133,7 +136,8 @@ async def _add_window(context: Context, raw: dict[str, str]) -> Response[Any]:
         return _again(
             context, raw, {refused.key: (refused.message, refused.params)}, refused.status
         )
-    return _back(house, f"perawatan={window.id}")
+    series = f"&minggu={wish.weeks}" if wish.weeks > 1 else ""
+    return _back(house, f"perawatan={added[0].id}{series}")
 
 
 async def _remove_window(context: Context, raw: dict[str, str]) -> Response[Any]:
@@ -157,27 +161,45 @@ ACTIONS: dict[str, Callable[[Context, dict[str, str]], Awaitable[Response[Any]]]
 
 
 async def _show_change(
-    context: Context, day: date | None, window_id: int | None, removed: str | None
+    context: Context, day: date | None, window_id: int | None, removed: str | None, weeks: int
 ) -> None:
-    """After a change (redirected here): what changed, and the bookings it falls on."""
+    """After a change (redirected here): what changed, and the bookings it falls on, each with
+    the nearest free slots to move it to."""
     house: cal.HouseRef = context["house"]
     if day is not None and day.isoformat() in (h[0] for h in context["holidays"]):
         text = long_date(day, context["lang"])
         context["changed"] = (_("%(day)s is now a holiday: the house is closed."), {"day": text})
-        context["conflicts"] = await cal.holiday_conflicts(house, day)
+        context["conflicts"] = await with_offers(await cal.holiday_conflicts(house, day), cal.now())
     elif window_id is not None:
         try:
             window = await cal.find_window(window_id)
         except cal.Missing:
             return
         if window.house == house.code:
-            params = {"machine": window.machine_name, "when": window.label}
-            context["changed"] = (_("%(machine)s is down for maintenance %(when)s."), params)
-            context["conflicts"] = await cal.window_conflicts(window)
+            await _show_windows(context, window, weeks)
     elif removed == "libur":
         context["changed"] = (_("The holiday was removed; the house is open that day."), {})
     elif removed == "perawatan":
         context["changed"] = (_("The maintenance window was removed."), {})
+
+
+async def _show_windows(context: Context, first: cal.WindowView, weeks: int) -> None:
+    """A window, or the series it starts (the same window every week, `weeks` in all)."""
+    starts = [first.starts_at + timedelta(weeks=n) for n in range(weeks)]
+    series = [
+        w
+        for w in context["windows"]
+        if w.machine == first.machine and w.reason == first.reason and w.starts_at in starts
+    ] or [first]
+    params = {"machine": first.machine_name, "when": first.label, "n": str(len(series))}
+    context["changed"] = (
+        _("%(machine)s is down for maintenance %(when)s, every week for %(n)s weeks.")
+        if len(series) > 1
+        else _("%(machine)s is down for maintenance %(when)s."),
+        params,
+    )
+    conflicts = [c for window in series for c in await cal.window_conflicts(window)]
+    context["conflicts"] = await with_offers(conflicts, cal.now())
 
 
 class HouseCalendarPages(Controller):
@@ -194,9 +216,10 @@ class HouseCalendarPages(Controller):
         libur: AddedDay = None,
         perawatan: AddedWindow = None,
         dihapus: Removed = None,
+        minggu: Weeks = None,
     ) -> Template:
         context = await _context(request, login, house, lang, tahun)
-        await _show_change(context, libur, perawatan, dihapus)
+        await _show_change(context, libur, perawatan, dihapus, minggu or 1)
         return remember_language(Template(TEMPLATE, context=context), lang)
 
     @post("/rumah/{house:str}/kalender", name="house_calendar_change")
