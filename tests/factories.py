@@ -34,9 +34,11 @@ def machine_data(**overrides: Any) -> dict[str, Any]:
     } | overrides
 
 
-async def insert_bookings(business: str, lines: Iterable[tuple[Any, ...]]) -> None:
-    """Halal bookings of `business` written straight into the database, one per line:
-    (code, machine code, starts, hours, status[, price])."""
+async def insert_bookings(
+    business: str, lines: Iterable[tuple[Any, ...]], product_class: str = "halal"
+) -> None:
+    """Bookings of `business` (halal unless told) written straight into the database, one per
+    line: (code, machine code, starts, hours, status[, price])."""
     from datetime import timedelta
 
     from sharedfactory.bookings.tables import Booking
@@ -47,7 +49,7 @@ async def insert_bookings(business: str, lines: Iterable[tuple[Any, ...]]) -> No
     lines = list(lines)
     owner = await Business.select(Business._meta.primary_key).where(Business.code == business)
     halal = await ProductClass.select(ProductClass._meta.primary_key).where(
-        ProductClass.code == "halal"
+        ProductClass.code == product_class
     )
     wanted = sorted({line[1] for line in lines})
     machines = {

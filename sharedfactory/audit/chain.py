@@ -67,6 +67,12 @@ async def _head() -> tuple[int, str]:
     return (0, GENESIS) if row is None else (int(row["id"]), str(row["hash"]))
 
 
+@dataclass(frozen=True)
+class Appended:
+    id: int
+    hash: str
+
+
 async def append(
     kind: str,
     *,
@@ -77,6 +83,22 @@ async def append(
     at: datetime | None = None,
 ) -> str:
     """Chain one event onto the head; its hash. `at` defaults to now (UTC)."""
+    appended = await append_numbered(
+        kind, actor=actor, house=house, subject=subject, data=data, at=at
+    )
+    return appended.hash
+
+
+async def append_numbered(
+    kind: str,
+    *,
+    actor: int | None,
+    house: str | None,
+    subject: str,
+    data: Mapping[str, Any],
+    at: datetime | None = None,
+) -> Appended:
+    """`append`, answering the event's sequence number as well as its hash."""
     moment = (at or datetime.now(UTC)).astimezone(UTC)
     text = canonical_json(data)
     async with _chain_locked():
@@ -95,7 +117,7 @@ async def append(
             hash=digest,
         )
         await AuditEvent.insert(row).run()
-    return digest
+    return Appended(event.id, digest)
 
 
 async def chain_head() -> str:
@@ -147,3 +169,24 @@ async def verify(
     if progress is not None:
         progress(checked)
     return VerifyResult(True, checked, previous)
+
+
+async def event_intact(event_id: int) -> bool:
+    """One event still hashes to its stored hash, follows the event before it, and the event
+    after it (if any) still points to it. The whole chain is `verify`'s (and the CLI's) job."""
+    rows = (
+        await AuditEvent.select()
+        .where((AuditEvent.id >= event_id - 1) & (AuditEvent.id <= event_id + 1))
+        .order_by(AuditEvent.id)
+        .run()
+    )
+    by_id = {int(row["id"]): row for row in rows}
+    row = by_id.get(event_id)
+    if row is None:
+        return False
+    before = by_id.get(event_id - 1)
+    previous = GENESIS if event_id == 1 else (before["hash"] if before else None)
+    if previous is None or broken_link(event_id, previous, _event(row), row["hash"]) is not None:
+        return False
+    after = by_id.get(event_id + 1)
+    return after is None or after["prev_hash"] == row["hash"]

@@ -19,6 +19,7 @@ from sharedfactory.bookings.rules import Refusal, _
 from sharedfactory.bookings.service import BookingRefused, NewBooking, book_into, when
 from sharedfactory.bookings.tables import Booking
 from sharedfactory.bookings.waitlist import offer_freed
+from sharedfactory.cleaning.hold import hold_of
 from sharedfactory.devices.runs import booking_run, usage
 from sharedfactory.i18n.catalog import gettext_for
 from sharedfactory.notices.service import notify_business
@@ -49,6 +50,9 @@ class Held:
     product: str
     quantity: float
     rules: HouseRules
+    note: str = ""
+    series: str | None = None
+    request: int | None = None  # the flexible request it serves: a move keeps it
 
 
 async def held(code: str, viewer: Viewer) -> Held:
@@ -68,6 +72,9 @@ async def held(code: str, viewer: Viewer) -> Held:
         Booking.product_class.code.as_alias("product_class"),
         Booking.product,
         Booking.quantity,
+        Booking.note,
+        Booking.series,
+        Booking.request,
     ).where(Booking.code == code)
     row = await scoped(query, viewer).first().run()
     if row is None:
@@ -93,6 +100,9 @@ async def held(code: str, viewer: Viewer) -> Held:
         row["product"],
         float(row["quantity"]),
         machine.rules,
+        row["note"],
+        row["series"],
+        row["request"],
     )
 
 
@@ -138,6 +148,9 @@ async def move(
         booking.product_class,
         booking.product,
         booking.quantity,  # type: ignore[arg-type]
+        note=booking.note,
+        series=booking.series,
+        request=booking.request,
     )
     await book_into(moved, now, viewer.user_id, replacing=code)
     await _tell(booking, "booking_moved", _("Booking %(code)s moved"), now)
@@ -151,6 +164,15 @@ async def check_in(code: str, viewer: Viewer, now: datetime) -> None:
     booking = await held(code, viewer)
     if booking.status != "confirmed":
         raise ChangeRefused(Refusal("status", _("only a confirmed booking can be changed")))
+    hold = await hold_of(code)
+    if hold is not None:
+        raise ChangeRefused(
+            Refusal(
+                "cleaning",
+                _("halal work waits for the cleaning record after booking %(after)s"),
+                {"after": hold.after},
+            )
+        )
     await Booking.update({Booking.checked_in_at: now}).where(Booking.code == code).run()
     await audit.booking_changed("booking.checked_in", booking, viewer.user_id, now)
 
@@ -178,6 +200,7 @@ async def release_no_shows(house: str, now: datetime, actor: int | None = None) 
         run = await booking_run(row["code"])
         if (
             run is None
+            or await hold_of(row["code"]) is not None  # the wait is the house's, not the UMKM's
             or usage(run, int(now.timestamp() * 1000), facts.rules.no_show_grace_minutes)[1]
             is not False
         ):

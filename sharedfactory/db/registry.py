@@ -16,6 +16,7 @@ from sharedfactory.bookings.tables import (
     WaitlistEntry,
 )
 from sharedfactory.businesses.tables import Business, Permit
+from sharedfactory.cleaning.tables import CleaningRecord
 from sharedfactory.devices.tables import (
     Alarm,
     DeadLetter,
@@ -38,6 +39,7 @@ from sharedfactory.facilities.tables import (
 )
 from sharedfactory.notices.tables import Notice
 from sharedfactory.products.tables import Changeover, ProductClass, QualityLimit
+from sharedfactory.quality.tables import QualityRecord
 
 TABLES: tuple[type[Table], ...] = (
     Cluster,
@@ -72,4 +74,6 @@ TABLES: tuple[type[Table], ...] = (
     Alarm,
     HourlyRollup,
     AuditEvent,
+    QualityRecord,
+    CleaningRecord,
 )

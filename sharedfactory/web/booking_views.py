@@ -80,6 +80,7 @@ class BookingRow:
     status: str
     price: str
     cancellable: bool
+    recordable: bool  # an ended, served run: its quality record can be sealed or opened
 
 
 async def _past(login: Viewer, moment: datetime) -> list[BookingOut]:
@@ -105,6 +106,7 @@ def _row(
         STATUSES.get(b.status, b.status),
         rupiah(b.price) if b.price is not None else "",
         b.status in CANCELLABLE and starts > ctx["now"] and viewer.role != "auditor",
+        b.status in ("confirmed", "completed") and ends <= ctx["now"] and viewer.role != "auditor",
     )
 
 

@@ -177,7 +177,9 @@ async def test_weekly_series_books_every_week_that_holds(client):
 async def test_move_and_cancel_within_notice(client):
     await log_in(client, "umkm_siti")
     made = (
-        await client.post("/api/v1/bookings", json=body("batu-bara-washer-1", at(2, 0, 9)))
+        await client.post(
+            "/api/v1/bookings", json=body("batu-bara-washer-1", at(2, 0, 9), note="Cabai merah")
+        )
     ).json()
     moved = await client.post(
         f"/api/v1/bookings/{made['code']}/move",
@@ -185,6 +187,8 @@ async def test_move_and_cancel_within_notice(client):
     )
     assert moved.status_code == 200, moved.text
     assert moved.json()["starts_at"] == at(2, 0, 9, 30).isoformat()
+    kept = await Booking.select(Booking.note).where(Booking.code == made["code"]).first()
+    assert kept["note"] == "Cabai merah"  # a move changes the time, nothing else
     cancelled = await client.post(f"/api/v1/bookings/{made['code']}/cancel")
     assert cancelled.json()["status"] == "cancelled"
     again = await client.post(f"/api/v1/bookings/{made['code']}/cancel")

@@ -1,0 +1,1 @@
+"""Cleaning and changeover records: halal evidence with an uploaded photo or document."""
