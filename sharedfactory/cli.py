@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sharedfactory.backup import BackupError
 from sharedfactory.settings import Settings, SettingsError
 
 
@@ -60,7 +61,22 @@ def _parser() -> argparse.ArgumentParser:
         "schedule", help="solve one scheduling problem offline (see `sharedfactory schedule -h`)"
     )
     _add_audit(commands)
+    _add_backup(commands)
     return parser
+
+
+def _add_backup(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    made = commands.add_parser(
+        "backup", help="copy the database and evidence files into a new folder (docs/backup.md)"
+    )
+    made.add_argument("folder", type=Path, help="a new or empty folder")
+    restore = commands.add_parser(
+        "restore", help="restore a backup folder, then verify the audit chain (docs/backup.md)"
+    )
+    restore.add_argument("folder", type=Path, help="a folder written by `sharedfactory backup`")
+    restore.add_argument(
+        "--replace", action="store_true", help="overwrite a database that already holds data"
+    )
 
 
 def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -105,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return _run(args, settings)
-    except (SettingsError, InvalidInput) as error:
+    except (SettingsError, InvalidInput, BackupError) as error:
         print(f"sharedfactory: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -137,6 +153,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(operations.run_simulate(settings, args.interval, args.credentials))
     elif args.command == "audit":
         return asyncio.run(operations.verify_audit(settings))
+    elif args.command == "backup":
+        asyncio.run(operations.backup_to(settings, args.folder))
+    elif args.command == "restore":
+        return asyncio.run(operations.restore_from(settings, args.folder, args.replace))
     elif args.command == "demo":
         # The demo week is the current week in the houses' western zone (WIB), so the bookings
         # and the simulated runs are live whatever the server's own zone is.

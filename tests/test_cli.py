@@ -6,7 +6,19 @@ import sys
 
 import pytest
 
-COMMANDS = ["demo", "serve", "migrate", "seed", "ingest", "simulate", "devices", "users", "audit"]
+COMMANDS = [
+    "demo",
+    "serve",
+    "migrate",
+    "seed",
+    "ingest",
+    "simulate",
+    "devices",
+    "users",
+    "audit",
+    "backup",
+    "restore",
+]
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
