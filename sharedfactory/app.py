@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -29,32 +29,48 @@ from sharedfactory.bookings.plans_api import PlanningApi
 from sharedfactory.bookings.rules_api import RulesApi
 from sharedfactory.bookings.statement_api import StatementApi
 from sharedfactory.bookings.sweeper import booking_sweeper
+from sharedfactory.bookings.timeline_api import TimelineApi
 from sharedfactory.businesses.api import BusinessApi, RegistrationApi
+from sharedfactory.cleaning.api import CleaningApi
 from sharedfactory.db.engine import use_database
+from sharedfactory.devices.alarm_api import AlarmApi
 from sharedfactory.devices.api import TelemetryApi
 from sharedfactory.devices.booking_api import BookingTelemetryApi
 from sharedfactory.devices.credentials_api import MachineLoginApi
 from sharedfactory.facilities.api import FacilitiesApi
 from sharedfactory.facilities.calendar_admin_api import CalendarAdminApi
+from sharedfactory.facilities.machine_admin_api import MACHINE_ADMIN_API
+from sharedfactory.facilities.weekly_api import WEEKLY_API
 from sharedfactory.i18n import formats
 from sharedfactory.notices.api import NoticeApi
 from sharedfactory.notices.mailer import outbox_lifespans
+from sharedfactory.quality.api import QualityRecordApi
 from sharedfactory.reports.api import ReportsApi
 from sharedfactory.settings import Settings
 from sharedfactory.web import presenters
+from sharedfactory.web.alarm_pages import AlarmPages
 from sharedfactory.web.booking_pages import BookingPages
 from sharedfactory.web.calendar_admin_pages import HouseCalendarPages
+from sharedfactory.web.cleaning_pages import CleaningPages
 from sharedfactory.web.errors import page_or_json_error
 from sharedfactory.web.health import healthz
 from sharedfactory.web.live import LivePages
+from sharedfactory.web.machine_admin_pages import MachineAdminPages
 from sharedfactory.web.machine_page import MachinePage
 from sharedfactory.web.pages import Pages
 from sharedfactory.web.planning_pages import PLANNING_PAGES
+from sharedfactory.web.quality_pages import QualityPages
 from sharedfactory.web.report_pages import ReportPages
 from sharedfactory.web.rules_pages import HouseRulesPages
+from sharedfactory.web.security_headers import security_headers
+from sharedfactory.web.timeline_pages import HouseTimelinePages
+from sharedfactory.web.umkm_admin_pages import UmkmAdminPages
 from sharedfactory.web.umkm_pages import UMKM_PAGES
+from sharedfactory.web.weekly_pages import WeeklyCalendarPages
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+# Scripts and styles change only with a release; an hour saves every page's revalidations.
+STATIC_CACHE = CacheControlHeader(max_age=3600)
 SWAGGER = "/static/vendor/swagger-ui"
 
 
@@ -78,7 +94,12 @@ def create_app(
             *PLANNING_PAGES,
             *UMKM_PAGES,
             HouseCalendarPages,
+            WeeklyCalendarPages,
             HouseRulesPages,
+            HouseTimelinePages,
+            MachineAdminPages,
+            UmkmAdminPages,
+            AlarmPages,
             LoginPages,
             AuthApi,
             FacilitiesApi,
@@ -87,6 +108,7 @@ def create_app(
             PlanningApi,
             TelemetryApi,
             BookingTelemetryApi,
+            AlarmApi,
             MachineLoginApi,
             NoticeApi,
             CalendarApi,
@@ -94,11 +116,20 @@ def create_app(
             BusinessApi,
             RulesApi,
             CalendarAdminApi,
+            *WEEKLY_API,
+            *MACHINE_ADMIN_API,
+            TimelineApi,
             StatementApi,
             ReportsApi,
             ReportPages,
+            QualityRecordApi,
+            QualityPages,
+            CleaningApi,
+            CleaningPages,
             healthz,
-            create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
+            create_static_files_router(
+                path="/static", directories=[WEB_DIR / "static"], cache_control=STATIC_CACHE
+            ),
         ],
         template_config=TemplateConfig(instance=_templates()),
         openapi_config=_openapi(),
@@ -118,7 +149,7 @@ def create_app(
             exclude=["/api/", "/schema"],  # JSON API: SameSite=Lax session cookie, JSON bodies
         ),
         exception_handlers={HTTPException: page_or_json_error},
-        middleware=[login_rate_limit(login_attempts_per_minute).middleware],
+        middleware=[security_headers, login_rate_limit(login_attempts_per_minute).middleware],
     )
 
 

@@ -6,16 +6,18 @@ None for the system (the sweeper, the demo's own setup)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sharedfactory.audit.chain import append
 from sharedfactory.businesses.tables import Business
 from sharedfactory.facilities.tables import House, Machine, MachineType
+from sharedfactory.facilities.weekly_calendar import WeeklySpan, clock_text
 
 if TYPE_CHECKING:
     from sharedfactory.bookings.changes import Held
     from sharedfactory.bookings.service import NewBooking
+    from sharedfactory.devices.alarm_store import AlarmRow
     from sharedfactory.facilities.house_calendar import HouseRef, WindowView
 
 Actor = int | None
@@ -109,6 +111,31 @@ async def tariff_changed(
     await append("tariff.changed", actor=actor, house=house, subject=house or "", data=data)
 
 
+async def machine_changed(
+    machine: str,
+    house: str,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    actor: Actor,
+) -> None:
+    """A machine added (`old` None: every field in `new`) or edited (the changed fields only)."""
+    data = {"machine": machine, "old": None if old is None else dict(old), "new": dict(new)}
+    await append("machine.changed", actor=actor, house=house, subject=machine, data=data)
+
+
+async def machine_tariff_changed(
+    machine: str, house: str, old: int | None, new: int, actor: Actor
+) -> None:
+    """A machine's own tariff per hour (`old` None: a new machine); the house's subsidy tiers
+    are `tariff_changed`, subject the house."""
+    data = {
+        "machine": machine,
+        "old": None if old is None else {"tariff_per_hour": old},
+        "new": {"tariff_per_hour": new},
+    }
+    await append("tariff.changed", actor=actor, house=house, subject=machine, data=data)
+
+
 async def training_recorded(business_pk: int, type_pk: int, trained_on: date, actor: Actor) -> None:
     business = await _code(Business, business_pk) or ""
     data = {
@@ -150,3 +177,73 @@ async def credential_changed(machine: str, action: str, actor: Actor, count: int
     house = None if row is None else row["house"]
     data = {"machine": machine, "action": action, "logins": count}
     await append("machine_credential.changed", actor=actor, house=house, subject=machine, data=data)
+
+
+async def alarm_acknowledged(alarm: AlarmRow, note: str, actor: Actor, at_ms: int) -> None:
+    """A person saw the alarm: evidence for the quality record, with the note as written."""
+    data = {
+        "alarm": alarm.id,
+        "machine": alarm.machine.code,
+        "kind": alarm.kind,
+        "value_name": alarm.value_name,
+        "value": None if alarm.value is None else f"{alarm.value:g}",
+        "booking": alarm.booking,
+        "opened": datetime.fromtimestamp(alarm.opened_ms / 1000, UTC),
+        "note": note,
+    }
+    at = datetime.fromtimestamp(at_ms / 1000, UTC)
+    subject = f"alarm-{alarm.id}"
+    await append(
+        "alarm.acknowledged", actor=actor, house=alarm.house, subject=subject, data=data, at=at
+    )
+
+
+def _week(spans: Iterable[WeeklySpan], start: str, end: str) -> list[dict[str, Any]]:
+    """A week of spans as the auditor reads it: `24:00` for the end of a day."""
+    return [
+        {"weekday": s.weekday, start: clock_text(s.starts), end: clock_text(s.ends)}
+        for s in sorted(spans)
+    ]
+
+
+async def opening_hours_changed(
+    house: str, old: Iterable[WeeklySpan], new: Iterable[WeeklySpan], actor: Actor
+) -> None:
+    """The house's whole week of opening hours replaced (an empty week: closed)."""
+    data = {"old": _week(old, "opens", "closes"), "new": _week(new, "opens", "closes")}
+    await append("opening_hours.changed", actor=actor, house=house, subject=house, data=data)
+
+
+async def operator_added(house: str, operator: str, name: str, actor: Actor) -> None:
+    """A new operator of the house (their phone, personal data, is not logged)."""
+    data = {"operator": operator, "name": name}
+    await append("operator.added", actor=actor, house=house, subject=operator, data=data)
+
+
+async def operator_shift_changed(
+    house: str, operator: str, old: Iterable[WeeklySpan], new: Iterable[WeeklySpan], actor: Actor
+) -> None:
+    """An operator's whole week of shifts replaced."""
+    data = {
+        "operator": operator,
+        "old": _week(old, "starts", "ends"),
+        "new": _week(new, "starts", "ends"),
+    }
+    await append("operator_shift.changed", actor=actor, house=house, subject=operator, data=data)
+
+
+async def operator_certification_changed(
+    house: str,
+    operator: str,
+    old: Iterable[tuple[str, date]],
+    new: Iterable[tuple[str, date]],
+    actor: Actor,
+) -> None:
+    """The machines an operator is certified for, replaced: (machine code, certified on)."""
+    data = {
+        "operator": operator,
+        "old": [{"machine": m, "certified_on": on} for m, on in sorted(old)],
+        "new": [{"machine": m, "certified_on": on} for m, on in sorted(new)],
+    }
+    kind = "operator_certification.changed"
+    await append(kind, actor=actor, house=house, subject=operator, data=data)

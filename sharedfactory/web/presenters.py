@@ -11,7 +11,15 @@ from sharedfactory.i18n.formats import clock_span, day_name
 
 def weekly_hours(spans: tuple[OpeningSpan, ...], zone: str, language: str) -> list[str]:
     """`Senin–Jumat 08.00–16.00 WIB`, consecutive days with equal hours grouped."""
-    by_day = {span.weekday: clock_span(span.opens, span.closes, zone) for span in spans}
+    ordered = sorted(spans, key=lambda span: (span.weekday, span.opens))
+    by_day: dict[int, str] = {}
+    for span in ordered:  # a day with two spans: `08.00–12.00, 13.00–16.00 WIB`
+        shown = clock_span(span.opens, span.closes, zone)
+        by_day[span.weekday] = (
+            f"{by_day[span.weekday].rsplit(' ', 1)[0]}, {shown}"
+            if span.weekday in by_day
+            else shown
+        )
     lines = []
     for hours, days_iter in groupby(sorted(by_day), key=by_day.__getitem__):
         days = list(days_iter)

@@ -53,6 +53,14 @@ WATCHED_TABLES = (
     "permit",
     "app_user",
     "machine_credential",
+    "machine",
+    "opening_hours",
+    "operator",
+    "operator_shift",
+    "operator_machine",
+    "alarm",
+    "cleaning_record",
+    "quality_record",
 )
 
 # Write routes the auditor may use, each with its reason. They are not called here (logging out
@@ -326,6 +334,7 @@ def plausible_bodies() -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/rumah/{house:str}/rencana"): {"time_limit": "5"},
         ("POST", "/rumah/{house:str}/aturan"): {"action": "save_rules", "buffer_minutes": "15"},
+        ("POST", "/api/v1/alarms/{alarm_id:int}/acknowledge"): {"note": "Dilihat auditor"},
         ("POST", "/rumah/{house:str}/kalender"): {
             "action": "add_holiday",
             "day": (monday + timedelta(days=2)).isoformat(),
