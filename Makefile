@@ -46,7 +46,9 @@ vendor:
 	cp web/node_modules/swagger-ui-dist/{swagger-ui-bundle.js,swagger-ui-standalone-preset.js,swagger-ui.css,LICENSE,NOTICE} web/static/vendor/swagger-ui/
 	cp web/node_modules/htmx.org/dist/htmx.min.js web/node_modules/htmx.org/LICENSE web/static/vendor/htmx/
 	cp web/node_modules/htmx-ext-sse/sse.js web/node_modules/htmx-ext-sse/LICENSE web/static/vendor/htmx-ext-sse/
-	cp web/node_modules/echarts/dist/echarts.min.js web/node_modules/echarts/{LICENSE,NOTICE} web/static/vendor/echarts/
+	cp web/node_modules/echarts/{LICENSE,NOTICE} web/static/vendor/echarts/
+	cd web && npx esbuild echarts-entry.js --bundle --minify --format=iife --legal-comments=none \
+		--outfile=static/vendor/echarts/echarts.min.js
 
 # Extract translatable strings; then translate new ones in sharedfactory/i18n/locale/id/.../messages.po
 messages:
