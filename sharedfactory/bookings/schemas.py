@@ -139,6 +139,22 @@ def field_error(key: str, message: str) -> ValidationException:
     return ValidationException(detail=f"{key}: {message}", extra=[{"key": key, "message": message}])
 
 
+def checked_moment(key: str, text: str | None, example: str) -> datetime:
+    """A query parameter's time, or a 400 naming the field: ISO 8601 with a UTC offset, in the
+    years 2000..2099 (`example` shows the expected form in the message)."""
+    if text is None:
+        raise field_error(key, f"required, e.g. {example}")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise field_error(key, "not an ISO 8601 date and time") from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise field_error(key, f"needs a UTC offset, e.g. {example}")
+    if not 2000 <= moment.year < 2100:
+        raise field_error(key, "must be in the years 2000..2099")
+    return moment
+
+
 def field_error_of(error: Exception) -> ValidationException:
     """The field error of an `UnknownCode` ("field: reason")."""
     key, message = str(error).split(": ", 1)

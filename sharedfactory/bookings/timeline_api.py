@@ -17,14 +17,14 @@ from litestar.params import Parameter, QueryParameter
 
 from sharedfactory.accounts.deps import Login, require_house
 from sharedfactory.accounts.service import Viewer
-from sharedfactory.bookings.schemas import field_error
+from sharedfactory.bookings.schemas import checked_moment, field_error
 from sharedfactory.bookings.timeline import MAX_RANGE, Timeline, load_timeline
 from sharedfactory.bookings.timeline_items import Item
 from sharedfactory.facilities import house_calendar as cal
 from sharedfactory.web.errors import ErrorBody, not_found, refused
 from sharedfactory.web.params import CodeParam
 
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+EXAMPLE = "2026-12-07T00:00:00+08:00"
 INVALID = {
     400: ResponseSpec(
         data_container=ErrorBody, description="a parameter is wrong: `extra` names it and why"
@@ -86,23 +86,9 @@ class TimelineOut(msgspec.Struct):
     items: list[TimelineItem]
 
 
-def checked_moment(key: str, text: str | None) -> datetime:
-    """400 naming the field: ISO 8601 with a UTC offset, in the years 2000..2099."""
-    if text is None:
-        raise field_error(key, "required, e.g. 2026-12-07T00:00:00+08:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise field_error(key, "not an ISO 8601 date and time") from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise field_error(key, "needs a UTC offset, e.g. 2026-12-07T00:00:00+08:00")
-    if not EARLIEST_YEAR <= moment.year < LATEST_YEAR:
-        raise field_error(key, f"must be in the years {EARLIEST_YEAR}..{LATEST_YEAR - 1}")
-    return moment
-
-
 def checked_range(start_text: str | None, end_text: str | None) -> tuple[datetime, datetime]:
-    starts, ends = checked_moment("from", start_text), checked_moment("to", end_text)
+    starts = checked_moment("from", start_text, EXAMPLE)
+    ends = checked_moment("to", end_text, EXAMPLE)
     if ends <= starts:
         raise field_error("to", "must be after from")
     if ends - starts > MAX_RANGE:

@@ -176,15 +176,22 @@ class CleaningApi(Controller):
     async def evidence(
         self, request: Request[Any, Any, Any], login: Login, record: RecordId
     ) -> Response[bytes]:
-        view = await service.cleaning(record)
-        if view is None:
-            raise NotFoundException(detail=f"cleaning record {record} does not exist")
-        staff_of(login, view.house)
-        try:
-            content = store_of(request).get(view.evidence_sha256)
-        except FileNotFoundError:
-            raise NotFoundException(detail="the evidence file is missing") from None
-        return evidence_response(content, view)
+        return await evidence_download(request, login, record)
+
+
+async def evidence_download(
+    request: Request[Any, Any, Any], login: Viewer, record: int
+) -> Response[bytes]:
+    """A record's evidence file for the staff of its house (the API's and the page's)."""
+    view = await service.cleaning(record)
+    if view is None:
+        raise NotFoundException(detail=f"cleaning record {record} does not exist")
+    staff_of(login, view.house)
+    try:
+        content = store_of(request).get(view.evidence_sha256)
+    except FileNotFoundError:
+        raise NotFoundException(detail="the evidence file is missing") from None
+    return evidence_response(content, view)
 
 
 def evidence_response(content: bytes, view: service.CleaningView) -> Response[bytes]:

@@ -23,14 +23,14 @@ from litestar.params import Parameter, QueryParameter
 
 from sharedfactory.accounts.deps import require_house
 from sharedfactory.accounts.service import Viewer
-from sharedfactory.bookings.schemas import field_error
+from sharedfactory.bookings.schemas import checked_moment, field_error
 from sharedfactory.facilities.tables import House
 from sharedfactory.reports.exports import PDF_TYPE, XLSX_TYPE
 from sharedfactory.reports.load import Period
 from sharedfactory.settings import DEFAULT_ELECTRICITY_TARIFF
 from sharedfactory.web.errors import ErrorBody
 
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+EXAMPLE = "2025-03-01T00:00:00+07:00"
 MAX_TARIFF = 1_000_000  # Rupiah per kWh: far above any real tariff, and no overflow below it
 INVALID = {
     400: ResponseSpec(
@@ -96,20 +96,6 @@ class FileOperation(Operation):
             }
 
 
-def _checked_moment(key: str, text: str | None) -> datetime:
-    if text is None:
-        raise field_error(key, "required, e.g. 2025-03-01T00:00:00+07:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise field_error(key, "not an ISO 8601 date and time") from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise field_error(key, "needs a UTC offset, e.g. 2025-03-01T00:00:00+07:00")
-    if not EARLIEST_YEAR <= moment.year < LATEST_YEAR:
-        raise field_error(key, f"must be in the years {EARLIEST_YEAR}..{LATEST_YEAR - 1}")
-    return moment
-
-
 def _a_year_after(moment: datetime) -> datetime:
     try:
         return moment.replace(year=moment.year + 1)
@@ -119,7 +105,8 @@ def _a_year_after(moment: datetime) -> datetime:
 
 def checked_period(start_text: str | None, end_text: str | None) -> Period:
     """400 naming the field: ISO 8601 with an offset, `from` before `to`, at most one year."""
-    start, end = _checked_moment("from", start_text), _checked_moment("to", end_text)
+    start = checked_moment("from", start_text, EXAMPLE)
+    end = checked_moment("to", end_text, EXAMPLE)
     if end <= start:
         raise field_error("to", "must be after from")
     if end > _a_year_after(start):

@@ -24,7 +24,7 @@ from sharedfactory.cleaning import service
 from sharedfactory.cleaning.api import (
     HOLDS_AHEAD,
     RecordId,
-    evidence_response,
+    evidence_download,
     read_upload,
     staff_of,
     store_of,
@@ -137,15 +137,7 @@ class CleaningPages(Controller):
     async def evidence(
         self, request: Request[Any, Any, Any], login: Login, record: RecordId
     ) -> Response[bytes]:
-        view = await service.cleaning(record)
-        if view is None:
-            raise NotFoundException(detail=f"cleaning record {record} does not exist")
-        staff_of(login, view.house)
-        try:
-            content = store_of(request).get(view.evidence_sha256)
-        except FileNotFoundError:
-            raise NotFoundException(detail="the evidence file is missing") from None
-        return evidence_response(content, view)
+        return await evidence_download(request, login, record)
 
 
 def _field_errors(raw: dict[str, str], context: dict[str, Any], upload: Any) -> dict[str, Any]:
