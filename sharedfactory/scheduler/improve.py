@@ -12,9 +12,9 @@ from dataclasses import replace
 
 from sharedfactory.scheduler.greedy import best_list_schedule
 from sharedfactory.scheduler.milp import solve_milp
-from sharedfactory.scheduler.objective import objective_value, rank
-from sharedfactory.scheduler.problem import Assignment, Fixed, Problem, Request, Solution, Unserved
-from sharedfactory.scheduler.validate import validate
+from sharedfactory.scheduler.objective import rank
+from sharedfactory.scheduler.problem import Assignment, Fixed, Problem, Request
+from sharedfactory.scheduler.validate import validate_assignments
 
 TARGET_REQUESTS = 20  # freed requests per window (keeps each sub-MILP small)
 
@@ -108,22 +108,8 @@ def improve(
             continue
         candidate = keep + outcome.assignments
         score = rank(problem, candidate)
-        if score < best and not _invalid(problem, candidate):
+        if score < best and not validate_assignments(problem, candidate):
             current, best, idle = candidate, score, 0
             if on_better is not None:
                 on_better(best[1])
     return current
-
-
-def _invalid(problem: Problem, assignments: list[Assignment]) -> bool:
-    served = {a.request for a in assignments}
-    status = (
-        "infeasible"
-        if any(problem.must_serve(r) and r.id not in served for r in problem.requests)
-        else "feasible"
-    )
-    trial = Solution(
-        status, objective_value(problem, assignments), None, "", 0.0, tuple(assignments), ()
-    )
-    unserved = tuple(Unserved(r.id, "") for r in problem.requests if r.id not in served)
-    return bool(validate(problem, replace(trial, unserved=unserved)))

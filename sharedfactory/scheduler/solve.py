@@ -12,15 +12,21 @@ from dataclasses import dataclass, replace
 from sharedfactory.scheduler.explain import reasons
 from sharedfactory.scheduler.greedy import best_list_order, fcfs_schedule, order_search
 from sharedfactory.scheduler.improve import TARGET_REQUESTS, improve
+from sharedfactory.scheduler.insert import Inserter
 from sharedfactory.scheduler.milp import solve_milp
 from sharedfactory.scheduler.objective import objective_value, rank
 from sharedfactory.scheduler.options import components
 from sharedfactory.scheduler.problem import Assignment, Problem, Request, Solution, Unserved
+from sharedfactory.scheduler.repair import repair_search
 from sharedfactory.scheduler.sequence import applies as sequence_applies
 from sharedfactory.scheduler.sequence import sequence_search
 from sharedfactory.scheduler.validate import validate
 
 SOLVERS = ("highs", "cbc", "greedy")
+# When each phase ends, as a share of the time limit. With more than 40 requests the full MILP
+# rarely improves on ruin and recreate (see docs/scheduler.md), so that search gets most.
+SMALL_SHARES = {"order": 0.1, "repair": 0.5, "milp": 1.0}
+LARGE_SHARES = {"order": 0.05, "repair": 0.9, "milp": 1.0}
 MAX_MILP_PAIRS = 8_000  # larger groups keep the list schedule (see docs/scheduler.md)
 
 
@@ -151,8 +157,10 @@ def solve(
     """Schedule `problem`; the result always passes `validate` (else a fallback is returned).
 
     greedy: the first-come-first-served calendar. highs/cbc: the best list order improved by
-    `order_search`, then the full MILP per independent group of requests, then window-by-window
-    improvement (LNS) with whatever time is left when the full MILP did not prove optimality.
+    `order_search`, then ruin and recreate with exact insertions (`repair_search`; for pure
+    sequencing problems `sequence_search` instead), then the full MILP per independent group
+    of requests, then window-by-window improvement (LNS) with whatever time is left when the
+    full MILP did not prove optimality.
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
@@ -164,22 +172,15 @@ def solve(
         return _checked(
             problem, finish(problem, fcfs_schedule(problem), "greedy", began), [], began
         )
-    order, base = best_list_order(problem, began + 0.3 * time_limit)
-    report("greedy", objective_value(problem, base), None)
     large = len(problem.requests) > 2 * TARGET_REQUESTS
-    base = order_search(problem, order, began + (0.4 if large else 0.1) * time_limit)
-    report("greedy", objective_value(problem, base), None)
-    if sequence_applies(problem):
-        # more than 12 requests per machine: the MILP rarely proves anything, the search gains
-        crowded = len(problem.requests) > 12 * len(problem.machines)
-        base = sequence_search(problem, base, began + (0.85 if crowded else 0.6) * time_limit)
-        report("greedy", objective_value(problem, base), None)
+    reserve = min(0.1 * time_limit, 0.5 + 0.002 * len(problem.requests))  # explanations
+    base = _heuristics(problem, solver, began, time_limit, large, report)
+    milp_stop = began + time_limit * (LARGE_SHARES if large else SMALL_SHARES)["milp"]
     chosen, bound, proven, notes = _full_milp(
-        problem, solver, base, began + time_limit * (0.6 if large else 1.0), report
+        problem, solver, base, min(milp_stop, stop_at - reserve), report
     )
     if not proven and time.perf_counter() < stop_at - 1.0:
         before = objective_value(problem, chosen)
-        reserve = min(0.1 * time_limit, 0.5 + 0.002 * len(problem.requests))  # explanations
         lns_stop = stop_at - reserve
         chosen = improve(problem, chosen, solver, lns_stop, lambda v: report("lns", v, bound))
         if objective_value(problem, chosen) < before:
@@ -187,6 +188,33 @@ def solve(
     result = finish(problem, chosen, solver, began, bound, proven, tuple(sorted(set(notes))))
     report("done", result.objective, result.bound)
     return _checked(problem, result, base, began)
+
+
+def _heuristics(
+    problem: Problem, solver: str, began: float, time_limit: float, large: bool, report: _Reporter
+) -> list[Assignment]:
+    """The best list order, `order_search` on it, then `sequence_search` for pure sequencing
+    problems or ruin and recreate (`repair_search`) for all others: on large problems for its
+    whole share of the time, on small ones until it stalls (then the MILP gets the rest)."""
+    shares = LARGE_SHARES if large else SMALL_SHARES
+    order, base = best_list_order(problem, began + 0.3 * time_limit)
+    report("greedy", objective_value(problem, base), None)
+    base = order_search(problem, order, began + shares["order"] * time_limit)
+    report("greedy", objective_value(problem, base), None)
+    if sequence_applies(problem):
+        # more than 12 requests per machine: the MILP rarely proves anything, the search gains
+        crowded = len(problem.requests) > 12 * len(problem.machines)
+        base = sequence_search(problem, base, began + (0.85 if crowded else 0.6) * time_limit)
+        report("greedy", objective_value(problem, base), None)
+        return base
+    stop_at = began + shares["repair"] * time_limit
+
+    def progress(value: float) -> None:
+        report("lns", value, None)
+
+    patience = 10**9 if large else None
+    inserter = Inserter(problem, solver)
+    return repair_search(problem, base, stop_at, progress, patience=patience, on_stall=inserter)
 
 
 def _full_milp(

@@ -6,7 +6,14 @@ import itertools
 from collections import defaultdict
 
 from sharedfactory.scheduler.objective import objective_value, objectives_match
-from sharedfactory.scheduler.problem import STATUSES, Assignment, Interval, Problem, Solution
+from sharedfactory.scheduler.problem import (
+    STATUSES,
+    Assignment,
+    Interval,
+    Problem,
+    Solution,
+    Unserved,
+)
 
 
 def _inside(start: int, end: int, windows: tuple[Interval, ...]) -> bool:
@@ -179,3 +186,13 @@ def validate(problem: Problem, solution: Solution) -> list[str]:
     ):
         errors.append(f"bound {solution.bound} exceeds the objective {solution.objective}")
     return errors
+
+
+def validate_assignments(problem: Problem, assignments: list[Assignment]) -> list[str]:
+    """`validate` for a bare schedule: status, objective and unserved list derived from it."""
+    served = {a.request for a in assignments}
+    missing = any(problem.must_serve(r) and r.id not in served for r in problem.requests)
+    unserved = tuple(Unserved(r.id, "") for r in problem.requests if r.id not in served)
+    value = objective_value(problem, assignments)
+    status = "infeasible" if missing else "feasible"
+    return validate(problem, Solution(status, value, None, "", 0.0, tuple(assignments), unserved))

@@ -197,20 +197,25 @@ def solve_milp(
     time_limit: float,
     start: list[Assignment],
     on_progress: Progress | None = None,
+    insist: bool = False,
 ) -> MilpOutcome:
     """Solve with HiGHS ('highs') or CBC ('cbc') from the schedule `start` within `time_limit`
     seconds, model building included (the hand-over to the solver is estimated).
 
     The bound is HiGHS's dual bound plus the objective's constant; no bound when must-serve
-    requests had to be made soft (the list schedule could not serve them all).
+    requests had to be made soft (the list schedule could not serve them all). With `insist`
+    they stay hard and `start` is not used: a search for a schedule that serves them all.
     """
     began = time.perf_counter()
     served = {a.request for a in start}
-    soft = any(problem.must_serve(r) and r.id not in served for r in problem.requests)
+    soft = not insist and any(
+        problem.must_serve(r) and r.id not in served for r in problem.requests
+    )
     m = build_model(problem, soft_mandatory=soft)
     if not m.served:
         return MilpOutcome([], m.constant, True)
-    warm_start(m, start)
+    if not insist:
+        warm_start(m, start)
     built = time.perf_counter() - began
     time_limit -= built * (1.5 if solver != "cbc" else 2.0)  # PuLP's hand-over costs about half
     if time_limit < 0.2:
