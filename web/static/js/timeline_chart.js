@@ -26,7 +26,9 @@
     };
   }
 
-  function renderItem(lane) {
+  // `style` is the series' own, built once: api.style() per item is a visual merge per bar, and a
+  // week has a thousand bars.
+  function renderItem(lane, style) {
     return function (params, api) {
       var row = api.value(0);
       var start = api.coord([api.value(1), row]);
@@ -38,7 +40,7 @@
         { x: start[0], y: top, width: Math.max(end[0] - start[0], 2), height: height },
         { x: params.coordSys.x, y: params.coordSys.y,
           width: params.coordSys.width, height: params.coordSys.height });
-      return shape && { type: "rect", shape: shape, style: api.style() };
+      return shape && { type: "rect", shape: shape, style: style };
     };
   }
 
@@ -48,9 +50,11 @@
       byKind[item[3]].push([item[0], item[1] + data.offset, item[2] + data.offset, item[4], item[5]]);
     });
     var series = data.series.map(function (kind, n) {
+      var opacity = kind.key === "maintenance" ? 0.55 : 0.9;
       return {
-        type: "custom", name: kind.name, renderItem: renderItem(kind.lane),
-        itemStyle: { color: kind.color, opacity: kind.key === "maintenance" ? 0.55 : 0.9 },
+        type: "custom", name: kind.name,
+        renderItem: renderItem(kind.lane, { fill: kind.color, opacity: opacity }),
+        itemStyle: { color: kind.color, opacity: opacity },
         encode: { x: [1, 2], y: 0 }, data: byKind[n], clip: true
       };
     });
@@ -73,7 +77,9 @@
       legend: { type: "scroll", top: 0, data: data.series.map(function (s) { return s.name; }) },
       tooltip: { trigger: "item", confine: true,
                  formatter: function (p) { return escapeHtml(p.value[3]); } },
-      grid: { left: narrow ? 84 : 150, right: 16, top: TOP_PX - 16, bottom: BOTTOM_PX },
+      // Fixed margins that hold the labels: no measuring of the labels to fit the grid around them.
+      grid: { outerBoundsMode: "none", left: narrow ? 84 : 150, right: 16, top: TOP_PX - 16,
+              bottom: BOTTOM_PX },
       xAxis: { type: "time", min: data.from + data.offset, max: data.to + data.offset,
                name: data.zone, nameLocation: "start", nameGap: 8,
                axisLabel: { formatter: axisLabel(data), hideOverlap: true },
@@ -101,7 +107,8 @@
     if (!source || typeof echarts === "undefined") { return; }
     var data = JSON.parse(source.textContent);
     box.style.height = (TOP_PX + BOTTOM_PX + Math.max(data.rows.length, 1) * ROW_PX) + "px";
-    var chart = echarts.init(box, null, { renderer: "svg" });
+    // Canvas: a week's thousand bars as SVG elements cost more than the whole drawing on canvas.
+    var chart = echarts.init(box, null, { renderer: "canvas" });
     chart.on("finished", function () {
       if (!box.dataset.finished) {
         box.dataset.finished = String(performance.now());
