@@ -52,8 +52,10 @@ from sharedfactory.web.alarm_pages import AlarmPages
 from sharedfactory.web.booking_pages import BookingPages
 from sharedfactory.web.calendar_admin_pages import HouseCalendarPages
 from sharedfactory.web.cleaning_pages import CleaningPages
+from sharedfactory.web.cross_origin import refuse_cross_origin_writes
 from sharedfactory.web.errors import page_or_json_error
 from sharedfactory.web.health import healthz
+from sharedfactory.web.json_body import MAX_BODY_BYTES, JsonCheckedRequest
 from sharedfactory.web.live import LivePages
 from sharedfactory.web.machine_admin_pages import MachineAdminPages
 from sharedfactory.web.machine_page import MachinePage
@@ -66,6 +68,7 @@ from sharedfactory.web.security_headers import security_headers
 from sharedfactory.web.timeline_pages import HouseTimelinePages
 from sharedfactory.web.umkm_admin_pages import UmkmAdminPages
 from sharedfactory.web.umkm_pages import UMKM_PAGES
+from sharedfactory.web.unavailable import DATABASE_ERRORS, database_unavailable
 from sharedfactory.web.weekly_pages import WeeklyCalendarPages
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -148,8 +151,17 @@ def create_app(
             cookie_httponly=True,
             exclude=["/api/", "/schema"],  # JSON API: SameSite=Lax session cookie, JSON bodies
         ),
-        exception_handlers={HTTPException: page_or_json_error},
-        middleware=[security_headers, login_rate_limit(login_attempts_per_minute).middleware],
+        exception_handlers={
+            HTTPException: page_or_json_error,
+            **dict.fromkeys(DATABASE_ERRORS, database_unavailable),
+        },
+        request_class=JsonCheckedRequest,
+        request_max_body_size=MAX_BODY_BYTES,  # a 413 before reading; the uploads allow more
+        middleware=[
+            security_headers,
+            refuse_cross_origin_writes,
+            login_rate_limit(login_attempts_per_minute).middleware,
+        ],
     )
 
 

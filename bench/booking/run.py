@@ -151,13 +151,14 @@ def servers(database_url: str, folder: Path) -> Iterator[tuple[str, str, int]]:
     env.pop("SHAREDFACTORY_MQTT_URL", None)
     real_args = [sys.executable, "-m", "sharedfactory.cli", "serve"]
     plain_args = [sys.executable, "-m", "bench.booking.plain", str(plain_port)]
+    pids: list[int] = []
     with (
         child_server(
-            "sharedfactory serve", real_args, env, real_port, folder / "serve.log"
+            "sharedfactory serve", real_args, env, real_port, folder / "serve.log", pids
         ) as real,
         child_server("plain", plain_args, env, plain_port, folder / "plain.log") as plain,
     ):
-        yield real, plain, real_port
+        yield real, plain, pids[0]
 
 
 # --- the database -----------------------------------------------------------------------------

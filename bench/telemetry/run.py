@@ -110,7 +110,9 @@ class Publishers:
         seq_start: int,
         rate: float | None,
         ack_timeout: float,
+        module: str = "bench.telemetry.publisher",
     ) -> Publishers:
+        """`module`: the publisher program (another bench may wrap this one's payload)."""
         groups = [devices[i::processes] for i in range(processes)]
         started = []
         for index, group in enumerate(groups):
@@ -118,7 +120,7 @@ class Publishers:
             child = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "bench.telemetry.publisher",
+                module,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )

@@ -73,6 +73,16 @@ def language(request: Request[Any, Any, Any]) -> str:
     return asked or "id"
 
 
+async def operator_scope(login: Viewer, machine: str) -> None:
+    """An operator books, or waits, on its own house's machines only."""
+    if login.role != "operator":
+        return
+    query = Machine.select(Machine.house.code.as_alias("house"))
+    found = await query.where(Machine.code == machine).first().run()
+    if found:  # an unknown machine is refused by the booking itself, naming the field
+        require_house(login, found["house"])
+
+
 def acting_business(login: Viewer, asked: str | None) -> str:
     """A UMKM books for itself; staff and operators name the UMKM they book for."""
     if login.role == "umkm":
@@ -168,20 +178,13 @@ class BookingApi(Controller):
         return Response(SeriesOut(series, booked, weeks_refused), status_code=201)
 
     async def _book(self, login: Viewer, new: NewBooking) -> str | BookingRefused:
-        if login.role == "operator":
-            await self._operator_scope(login, new.machine)
+        await operator_scope(login, new.machine)
         try:
             return await book(new, now(), login.user_id)
         except BookingRefused as refusal:
             return refusal
         except UnknownCode as error:
             raise field_error_of(error) from None
-
-    async def _operator_scope(self, login: Viewer, machine: str) -> None:
-        query = Machine.select(Machine.house.code.as_alias("house"))
-        found = await query.where(Machine.code == machine).first().run()
-        if found:  # an unknown machine is refused by the booking itself, naming the field
-            require_house(login, found["house"])
 
     async def _out(self, login: Viewer, code: str) -> BookingOut:
         found = await one_booking(login, code)

@@ -12,7 +12,7 @@ from litestar.params import Parameter
 
 from sharedfactory.accounts.deps import Login, refuse_auditor, require_house
 from sharedfactory.bookings import changes, waitlist
-from sharedfactory.bookings.api import REFUSED, acting_business, language, now
+from sharedfactory.bookings.api import REFUSED, acting_business, language, now, operator_scope
 from sharedfactory.bookings.load import Missing, UnknownCode
 from sharedfactory.bookings.queries import one_booking
 from sharedfactory.bookings.schemas import (
@@ -114,6 +114,7 @@ class BookingChangesApi(Controller):
     )
     async def join(self, login: Login, data: Strict[WaitIn]) -> WaitOut:
         business = acting_business(login, data.business)
+        await operator_scope(login, data.machine)
         try:
             return await waitlist.join(business, data, now())
         except UnknownCode as error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,12 @@ from sharedfactory.bookings.changes import ChangeRefused
 from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.house_facts import house_static
 from sharedfactory.bookings.load import Missing, machine_facts, product_kind
+from sharedfactory.bookings.plan_liveness import (
+    RUNNING_HERE,
+    runner_stamp,
+    settle_if_abandoned,
+    stamp_json,
+)
 from sharedfactory.bookings.problem import PendingRequest, build_problem
 from sharedfactory.bookings.requests import COLUMNS, recent_window
 from sharedfactory.bookings.rules import Refusal, _
@@ -118,10 +124,13 @@ async def start_plan(house: str, user_id: int | None, now: datetime, time_limit:
         created_at=now,
         created_by=user_id,
         problem=json.dumps(problem),
-        solution=json.dumps({"left_out": left_out}),
+        solution=json.dumps(
+            {"left_out": left_out, "runner": stamp_json(runner_stamp(now, time_limit))}
+        ),
     )
     await plan.save().run()
     plan_id = int(plan.id)  # type: ignore[attr-defined]
+    RUNNING_HERE.add(plan_id)
     task = asyncio.create_task(_solve(plan_id, problem, left_out, time_limit))
     _RUNNING.add(task)
     task.add_done_callback(_RUNNING.discard)
@@ -129,6 +138,16 @@ async def start_plan(house: str, user_id: int | None, now: datetime, time_limit:
 
 
 async def _solve(
+    plan_id: int, problem_json: dict[str, Any], left_out: dict[str, str], time_limit: float
+) -> None:
+    try:
+        await _solve_and_record(plan_id, problem_json, left_out, time_limit)
+    finally:  # also when recording failed (the database away): readers then settle the run
+        RUNNING_HERE.discard(plan_id)
+        PROGRESS.pop(plan_id, None)
+
+
+async def _solve_and_record(
     plan_id: int, problem_json: dict[str, Any], left_out: dict[str, str], time_limit: float
 ) -> None:
     try:
@@ -156,7 +175,6 @@ async def _solve(
         )
         .run()
     )
-    PROGRESS.pop(plan_id, None)
 
 
 def _proposed_codes(answer: dict[str, Any]) -> list[str]:
@@ -196,7 +214,7 @@ async def plan_row(plan_id: int, viewer: Viewer) -> dict[str, Any]:
     for key in ("problem", "solution"):
         if isinstance(row[key], str):
             row[key] = json.loads(row[key])
-    return row
+    return await settle_if_abandoned(row, datetime.now(UTC))
 
 
 async def confirm(plan_id: int, viewer: Viewer, now: datetime) -> dict[str, list[str]]:

@@ -145,6 +145,8 @@ class PlanningApi(Controller):
         self, request: Request[Any, Any, Any], login: Login, data: Strict[RequestIn]
     ) -> Response[RequestOut | RefusedBody]:
         business = acting_business(login, data.business)
+        if login.role == "operator":
+            require_house(login, data.house)
         within_reach("deadline", data.deadline)
         if data.earliest is not None:
             within_reach("earliest", data.earliest)

@@ -45,6 +45,8 @@ async def house_key(code: str) -> tuple[int, int] | None:
 
 
 async def house_machine_pk(house_pk: int, code: str) -> int | None:
+    if "\x00" in code:  # a form's free text: PostgreSQL refuses NUL (a 500), no code holds one
+        return None
     row = (
         await Machine.select(Machine._meta.primary_key.as_alias("pk"))
         .where(Machine.house == house_pk, Machine.code == code)

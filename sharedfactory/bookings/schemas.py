@@ -13,12 +13,14 @@ from msgspec import Meta
 
 from sharedfactory.bookings.rules import Refusal
 from sharedfactory.bookings.slots import Slot
+from sharedfactory.businesses.registration import Printable
 from sharedfactory.i18n.formats import period, rupiah
 
 Code = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_-]{1,63}$", description="a stable id")]
 Moment = Annotated[datetime, Meta(tz=True, description="ISO 8601 with a UTC offset")]
 Process = Literal["ambient", "pasteurised", "frozen"]
-Text = Annotated[str, Meta(min_length=1, max_length=200)]
+# Printable: PostgreSQL refuses NUL in text (a 500 there, a stored NUL on SQLite).
+Text = Annotated[str, Meta(min_length=1, max_length=200, pattern=Printable)]
 Quantity = Annotated[float, Meta(gt=0, le=1_000_000)]
 # Far enough for every real booking, near enough that date arithmetic never overflows.
 EARLIEST = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))

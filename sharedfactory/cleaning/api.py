@@ -20,15 +20,18 @@ from litestar.params import Body, Parameter
 
 from sharedfactory.accounts.deps import Login, operators_only, require_house
 from sharedfactory.accounts.service import Viewer
+from sharedfactory.businesses.registration import Printable
 from sharedfactory.cleaning import service
 from sharedfactory.cleaning.evidence import MAX_BYTES, EvidenceStore
 from sharedfactory.cleaning.hold import Hold, holds_in_house
 from sharedfactory.facilities.tables import House
 from sharedfactory.web.errors import not_found, refused
+from sharedfactory.web.json_body import MAX_UPLOAD_BYTES
 from sharedfactory.web.params import CodeParam
 
 RecordId = Annotated[int, Parameter(ge=1, le=2**31 - 1, description="cleaning record id")]
 HOLDS_AHEAD = timedelta(days=14)
+AFTER = r"^[a-z0-9_-]*$"  # a booking code, or empty for none
 
 
 @dataclass
@@ -36,10 +39,11 @@ class CleaningUpload:
     """multipart/form-data: the fields and the evidence file (JPEG, PNG or PDF, at most 5 MB)."""
 
     cleaned_at: Annotated[str, msgspec.Meta(max_length=40, description="ISO 8601 with offset")]
-    cleaned_by: Annotated[str, msgspec.Meta(max_length=200)]
-    what: Annotated[str, msgspec.Meta(max_length=1000)]
+    cleaned_by: Annotated[str, msgspec.Meta(max_length=200, pattern=Printable)]
+    what: Annotated[str, msgspec.Meta(max_length=1000, pattern=Printable)]
     evidence: UploadFile
-    after_booking: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    # Printable and AFTER: PostgreSQL refuses NUL in text (a 500 there).
+    after_booking: Annotated[str, msgspec.Meta(max_length=64, pattern=AFTER)] | None = None
 
 
 class CleaningOut(msgspec.Struct):
@@ -130,6 +134,7 @@ class CleaningApi(Controller):
         guards=[operators_only],
         summary="Record a cleaning of a machine with its evidence file",
         responses=not_found("machine") | refused(401, 403),
+        request_max_body_size=MAX_UPLOAD_BYTES,  # the 5 MB evidence file and the fields
     )
     async def record(
         self,

@@ -32,6 +32,7 @@ from sharedfactory.cleaning.api import (
 from sharedfactory.cleaning.hold import holds_in_house
 from sharedfactory.facilities.queries import list_houses, list_machines
 from sharedfactory.i18n.formats import clock, number, period
+from sharedfactory.web.json_body import MAX_UPLOAD_BYTES
 from sharedfactory.web.pages import Language, page_context, remember_language
 from sharedfactory.web.params import CODE, CodeParam
 
@@ -104,7 +105,12 @@ class CleaningPages(Controller):
         context["saved"] = tersimpan
         return remember_language(Template(TEMPLATE, context=context), lang)
 
-    @post("/rumah/{house:str}/pembersihan", name="house_cleaning_record", guards=[operators_only])
+    @post(
+        "/rumah/{house:str}/pembersihan",
+        name="house_cleaning_record",
+        guards=[operators_only],
+        request_max_body_size=MAX_UPLOAD_BYTES,  # the 5 MB evidence file and the fields
+    )
     async def record(
         self, request: Request[Any, Any, Any], login: Login, house: CodeParam, data: Multipart,
         lang: Language = None,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import msgspec
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Receive, Scope, Send
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 API_BODY_TYPES = ("application/json", "multipart/form-data")
@@ -48,16 +48,23 @@ async def _refuse(send: Send, status: int, detail: str, key: str) -> None:
     body = msgspec.json.encode(
         {"status_code": status, "detail": detail, "extra": [{"key": key, "message": detail}]}
     )
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
+    await send(start)
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def refuse_cross_origin_writes(app: ASGIApp) -> ASGIApp:
     """ASGI middleware around the whole app."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+        if scope["type"] != "http" or scope.get("method") not in WRITE_METHODS:
             await app(scope, receive, send)
             return
         headers = _headers(scope)

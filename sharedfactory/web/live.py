@@ -4,10 +4,12 @@ the page with server-sent events (htmx's SSE extension swaps the board in place)
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
@@ -23,6 +25,24 @@ from sharedfactory.web.params import CODE
 HouseCode = Annotated[str, Parameter(max_length=64, pattern=CODE)]
 PUSH_EVERY_S = 2.0
 STREAM_FOR_S = 15 * 60  # the browser reconnects after this; bounds a forgotten tab
+
+
+@dataclass
+class SharedBoards:
+    """Each house's board read once per push for all its open streams (50 operators watching
+    nine houses read the database nine times every two seconds, not fifty)."""
+
+    fresh_for_s: float = PUSH_EVERY_S / 2
+    boards: dict[str, tuple[float, list[dict[str, Any]], int]] = field(default_factory=dict)
+    reading: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    async def get(self, house: str) -> tuple[list[dict[str, Any]], int]:
+        async with self.reading.setdefault(house, asyncio.Lock()):
+            read_at, board, unacknowledged = self.boards.get(house, (-1e9, [], 0))
+            if time.monotonic() - read_at > self.fresh_for_s:
+                board, unacknowledged = await live_board(house), await unacknowledged_count(house)
+                self.boards[house] = (time.monotonic(), board, unacknowledged)
+            return board, unacknowledged
 
 
 async def _house(code: str, login: Viewer) -> HouseView:
@@ -48,6 +68,10 @@ async def _board_context(
 class LivePages(Controller):
     path = "/houses/{house:str}/live"
     include_in_schema = False
+
+    def __init__(self, owner: Router) -> None:
+        super().__init__(owner)
+        self.shared = SharedBoards()
 
     @get("/", name="live-board")
     async def page(
@@ -88,7 +112,7 @@ class LivePages(Controller):
         async def boards() -> AsyncIterator[ServerSentEventMessage]:
             last = None
             for _ in range(int(STREAM_FOR_S / PUSH_EVERY_S)):
-                board, unacknowledged = await live_board(house), await unacknowledged_count(house)
+                board, unacknowledged = await self.shared.get(house)
                 html = template.render(**context, board=board, unacknowledged=unacknowledged)
                 if html != last:
                     last = html

@@ -46,7 +46,11 @@ from sharedfactory.web.report_views import (
 Month = Annotated[
     str | None, Parameter(required=False, pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$", max_length=7)
 ]
-Province = Annotated[str | None, Parameter(required=False, min_length=1, max_length=100)]
+# No control characters: PostgreSQL refuses NUL in text (a 500 there).
+Province = Annotated[
+    str | None,
+    Parameter(required=False, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$"),
+]
 FileFormat = Annotated[Literal["csv", "xlsx", "pdf"], Parameter(description="the file")]
 IDLE_BELOW = 0.2
 

@@ -7,15 +7,13 @@ and the utilisation report answer 200."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from litestar import Litestar
-from litestar.routes import HTTPRoute
 
 from sharedfactory.bookings.tables import Booking, FlexibleRequest, Plan, WaitlistEntry
 from sharedfactory.businesses.tables import Business
@@ -24,8 +22,9 @@ from sharedfactory.facilities.tables import Holiday, House, Machine, Maintenance
 from sharedfactory.notices.tables import Notice
 from sharedfactory.products.tables import ProductClass
 from tests.conftest import booking_monday, log_in
+from tests.support.routes import AppRoute as WriteRoute
+from tests.support.routes import write_routes
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SKIPPED_PREFIXES = ("/static", "/schema")  # static files and the OpenAPI docs: GET only
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 CSRF_REFUSAL = "CSRF token verification failed"  # Litestar's CSRF middleware, also a 403
@@ -94,36 +93,6 @@ FORBIDDEN = frozenset({403})
 # when this test was written (withdrawing requests and waitlist entries, accepting an offer for
 # the UMKM) were given the auditor refusal (`accounts.deps.refuse_auditor`).
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
-
-
-@dataclass(frozen=True)
-class WriteRoute:
-    method: str
-    path: str  # Litestar's path, `/houses/{house:str}/rules`
-    template: str  # `/houses/{house}/rules`
-    params: dict[str, type]
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.method, self.path)
-
-    @property
-    def is_page(self) -> bool:
-        """Page routes take a form with the CSRF token; `/api/` is outside CSRF (app.py)."""
-        return not self.path.startswith("/api/")
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
-
-
-def write_routes(app: Litestar) -> Iterator[WriteRoute]:
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute) or route.path.startswith(SKIPPED_PREFIXES):
-            continue
-        params = {name: p.type for name, p in route.path_parameters.items()}
-        for handler in route.route_handlers:
-            for method in sorted(handler.http_methods & WRITE_METHODS):
-                yield WriteRoute(method, route.path, route.path_format, params)
 
 
 @dataclass(frozen=True)
@@ -405,7 +374,7 @@ async def refusal_problems(client, route: WriteRoute, demo: Demo, token: str) ->
 
 
 async def test_the_auditor_is_refused_on_every_write_route(app, client, demo):
-    every = list(write_routes(app))
+    every = list(write_routes(app, SKIPPED_PREFIXES))
     stale = sorted({*ALLOWED, *REFUSALS, *KNOWN_BUGS} - {r.key for r in every})
     assert not stale, f"no longer routes of the app, drop them from this file: {stale}"
     swept = [r for r in every if r.key not in ALLOWED and r.key not in KNOWN_BUGS]

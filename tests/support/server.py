@@ -29,6 +29,13 @@ def free_port() -> int:
 @contextmanager
 def running_server(settings: Settings) -> Iterator[str]:
     """Serve the settings' database; the server's log goes to data_dir/server-PORT.log."""
+    with server_process(settings) as (base, _process):
+        yield base
+
+
+@contextmanager
+def server_process(settings: Settings) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`running_server`, also handing over the process (fault tests kill or limit it)."""
     port = free_port()
     env = os.environ | {
         "SHAREDFACTORY_DATABASE_URL": settings.database_url,
@@ -44,10 +51,14 @@ def running_server(settings: Settings) -> Iterator[str]:
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_healthy(base, process, log_path)
-            yield base
+            yield base, process
         finally:
             process.terminate()
-            process.wait(timeout=15)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:  # never leave a server behind
+                process.kill()
+                process.wait(timeout=15)
 
 
 def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
