@@ -80,7 +80,9 @@ class Load:
 
     async def worker(self) -> None:
         while self.running:
-            body = next(self.wanted)
+            body = next(self.wanted, None)
+            if body is None:  # every slot asked for once: this client is done
+                return
             response = await self.client.post("/api/v1/bookings", json=body)
             self.answers.append((time.monotonic(), response.status_code, body, response.json()))
             if response.status_code == 503:
