@@ -8,12 +8,12 @@ import asyncio
 import json
 import sqlite3
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from sharedfactory.cleaning.evidence import EvidenceStore
 from tests.conftest import database_engine_name
+from tests.support.postgres import empty_database
 from tests.test_cli import run
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"backup test" * 8
@@ -38,14 +38,7 @@ async def counts(url: str) -> dict[str, int]:
 async def fresh_database(source: str, tmp_path: Path) -> str:
     if database_engine_name() != "postgres":
         return f"sqlite:///{tmp_path / 'restored.db'}"
-    parts = urlsplit(source)
-    connection = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
-    try:
-        await connection.execute("DROP DATABASE IF EXISTS restored")
-        await connection.execute("CREATE DATABASE restored")
-    finally:
-        await connection.close()
-    return urlunsplit(parts._replace(path="/restored"))
+    return await empty_database(source, "restored")
 
 
 def test_a_backup_restores_into_a_fresh_database_with_its_audit_chain(settings, engine, tmp_path):

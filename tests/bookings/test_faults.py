@@ -16,7 +16,6 @@ from collections import Counter
 from datetime import datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -25,6 +24,7 @@ import pytest
 
 from sharedfactory.settings import Settings
 from tests.conftest import LOGINS, SECRET, booking_monday, database_engine_name
+from tests.support.postgres import empty_database
 from tests.support.server import server_process
 from tests.test_cli import run
 
@@ -60,14 +60,7 @@ def slots() -> itertools.chain[dict[str, object]]:
 
 
 async def own_database(session_url: str) -> str:
-    parts = urlsplit(session_url)
-    connection = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
-    try:
-        await connection.execute("DROP DATABASE IF EXISTS faults")
-        await connection.execute("CREATE DATABASE faults")
-    finally:
-        await connection.close()
-    return urlunsplit(parts._replace(path="/faults"))
+    return await empty_database(session_url, "faults")
 
 
 class Load:

@@ -10,6 +10,9 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
 
 from tests.support.server import free_port
 
@@ -117,3 +120,15 @@ def pg_ctl(url: str, action: str) -> None:
     if action == "start":
         args[1:1] = ["-o", options, "-l", str(data.parent / "log")]
     subprocess.run(_as_postgres(args), check=True, capture_output=True)
+
+
+async def empty_database(session_url: str, name: str) -> str:
+    """A new, empty database `name` beside the session's one (dropped first if left over)."""
+    parts = urlsplit(session_url)
+    connection = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return urlunsplit(parts._replace(path=f"/{name}"))
