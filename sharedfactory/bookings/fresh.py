@@ -38,3 +38,11 @@ def forget_cached_facts() -> None:
     trainings or tiers. (A pork booking changes a machine's halal standing: one call for all.)"""
     for cache in SETTLED + MOVING:
         cache.clear()
+
+
+def forget_moving_facts() -> None:
+    """After a change to bookings only, none of them pork: the machines, rules, hours and which
+    machines ever ran pork stay as they were, so a burst of bookings does not make every search
+    reload them."""
+    for cache in MOVING:
+        cache.clear()

@@ -16,20 +16,23 @@ from contextlib import asynccontextmanager
 import asyncpg
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-from sharedfactory.bookings.fresh import forget_cached_facts
+from sharedfactory.bookings.fresh import forget_cached_facts, forget_moving_facts
 from sharedfactory.bookings.tables import Booking
 
 NEVER_TWICE = "booking_never_twice"
 
 
 @asynccontextmanager
-async def writing(machine_pks: list[int], business_pk: int | None = None) -> AsyncIterator[None]:
-    """Also drops the slot search's cached facts once the write is over (see `fresh`)."""
+async def writing(
+    machine_pks: list[int], business_pk: int | None = None, settled_too: bool = True
+) -> AsyncIterator[None]:
+    """Also drops the slot search's cached facts once the write is over (see `fresh`); only
+    the moving ones (bookings) when `settled_too` is false."""
     try:
         async with _locked(machine_pks, business_pk):
             yield
     finally:
-        forget_cached_facts()
+        (forget_cached_facts if settled_too else forget_moving_facts)()
 
 
 @asynccontextmanager

@@ -104,9 +104,10 @@ async def book_into(
 ) -> str:
     """Insert the booking, or move the booking `replacing` to it, if every rule holds."""
     machine_pk, business_pk, class_pk = await _pks(new)
+    pork = (await product_kind(new.product_class)).contains_pork  # a machine's halal standing
     found: list[Refusal] = []
     try:
-        async with writing([machine_pk], business_pk):
+        async with writing([machine_pk], business_pk, settled_too=pork):
             machine, wish = await _facts(new, now, replacing)
             business = await business_facts(new.business, machine.house, new.starts, new.ends)
             found = refusals(wish, machine, business, now)
@@ -157,6 +158,8 @@ def _row(new: NewBooking, machine: MachineFacts, amount: int) -> dict[Any, Any]:
 
 
 async def _refused(new: NewBooking, found: list[Refusal], now: datetime) -> BookingRefused:
+    """The alternatives come from the slot search's cached facts: a suggestion, which booking
+    checks again on fresh rows when it is taken."""
     machine, wish = await _facts(new, now)
     siblings = await machine_facts(
         max(now, new.starts - timedelta(days=7)),
@@ -164,8 +167,9 @@ async def _refused(new: NewBooking, found: list[Refusal], now: datetime) -> Book
         now,
         house=machine.house,
         machine_type=machine.machine_type,
+        cached=True,
     )
-    business = await business_facts(new.business, machine.house, new.starts, new.ends)
+    business = await business_facts(new.business, machine.house, new.starts, new.ends, cached=True)
     return BookingRefused(found, nearest_slots(siblings, business, wish, now))
 
 
