@@ -24,6 +24,7 @@ class RawDb:
         self.postgres = not url.startswith("sqlite:///")
         self._sqlite: sqlite3.Connection | None = None
         self._pg: Any = None
+        self._turn = asyncio.Lock()  # one asyncpg connection runs one query at a time
 
     async def open(self) -> RawDb:
         if self.postgres:
@@ -39,7 +40,8 @@ class RawDb:
 
     async def fetch(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         if self._pg is not None:
-            return [tuple(row) for row in await self._pg.fetch(numbered(sql), *args)]
+            async with self._turn:
+                return [tuple(row) for row in await self._pg.fetch(numbered(sql), *args)]
         assert self._sqlite is not None
         return list(self._sqlite.execute(sql, args).fetchall())
 

@@ -2,7 +2,9 @@
 
 SQLite: an IMMEDIATE transaction takes the database's write lock before reading, so the rules
 are checked against what is committed. PostgreSQL: the machine's and the UMKM's rows are locked
-FOR UPDATE (the rules, buffers and weekly quota are checked with nobody else writing them), and
+FOR NO KEY UPDATE (the rules, buffers and weekly quota are checked with nobody else writing them;
+not FOR UPDATE, which would also hold up every insert that merely refers to the machine, such as
+the ingest's telemetry rows, until the booking commits), and
 the `booking_never_twice` exclusion constraint refuses an overlap even from a writer that skips
 this module. SQLite has the `booking_never_twice_*` triggers for the same last word.
 """
@@ -44,9 +46,11 @@ async def _locked(machine_pks: list[int], business_pk: int | None) -> AsyncItera
         return
     async with engine.transaction():
         for pk in sorted(machine_pks):  # one order for everyone: no deadlock between writers
-            await Booking.raw("SELECT id FROM machine WHERE id = {} FOR UPDATE", pk)
+            await Booking.raw("SELECT id FROM machine WHERE id = {} FOR NO KEY UPDATE", pk)
         if business_pk is not None:
-            await Booking.raw("SELECT id FROM business WHERE id = {} FOR UPDATE", business_pk)
+            await Booking.raw(
+                "SELECT id FROM business WHERE id = {} FOR NO KEY UPDATE", business_pk
+            )
         yield
 
 

@@ -1,15 +1,17 @@
 """What rarely changes about a house's machines, cached for a few seconds for the slot search:
 the machines, the booking rules, opening hours, holidays, operators' shifts, changeovers and which
-machines ever ran pork (see `fresh`). Booking always reads it fresh (`cached=False`)."""
+machines ever ran pork (see `fresh`). Booking reads it as of the database's facts stamp
+(`stamped`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 from typing import Any
 
 from sharedfactory.bookings.facts import HouseRules
 from sharedfactory.bookings.fresh import FreshCache, forget_cached_facts, settled_cache
+from sharedfactory.bookings.stamped import StampedCache
 from sharedfactory.bookings.tables import HOLDING_STATUSES, Booking, BookingRules
 from sharedfactory.facilities.tables import (
     Holiday,
@@ -39,23 +41,44 @@ class HouseStatic:
 
 
 _static: FreshCache[HouseStatic] = settled_cache(TTL_S)
+_stamped: StampedCache[HouseStatic | None] = StampedCache()
 __all__ = ["HouseStatic", "forget_cached_facts", "house_static"]
 
 
 async def house_static(
-    house: str | None, machine_type: str | None, machine: str | None, cached: bool = False
+    house: str | None,
+    machine_type: str | None,
+    machine: str | None,
+    cached: bool = False,
+    stamp: int | None = None,
 ) -> HouseStatic | None:
+    """`cached`: up to a few seconds old (searching); `stamp`: as loaded under the database's
+    facts stamp (booking, see `stamped`), with which machines ran pork read fresh."""
     key = (house, machine_type, machine)
+    if stamp is not None:
+        kept = await _stamped.load(key, stamp, lambda: _load(house, machine_type, machine))
+        if kept is None:
+            return None
+        return replace(kept, pork=await _pork_machines([row["pk"] for row in kept.rows]))
     hit = _static.get(key) if cached else None
     if hit is not None:
         return hit
-    stamp = _static.stamp()
+    generation = _static.stamp()
+    found = await _load(house, machine_type, machine)
+    if found is not None:
+        _static.put(key, found, generation)
+    return found
+
+
+async def _load(
+    house: str | None, machine_type: str | None, machine: str | None
+) -> HouseStatic | None:
     rows = await _machine_rows(house, machine_type, machine)
     if not rows:
         return None
     pks = [row["pk"] for row in rows]
     houses = {row["house_pk"] for row in rows}
-    found = HouseStatic(
+    return HouseStatic(
         rows=rows,
         rules=await BookingRules.select().where(BookingRules.house.is_in(list(houses))).run(),
         opening=await _by_weekday(houses),
@@ -64,8 +87,6 @@ async def house_static(
         pork=await _pork_machines(pks),
         changeover=await _changeovers(),
     )
-    _static.put(key, found, stamp)
-    return found
 
 
 async def _holidays(houses: set[int]) -> dict[int, frozenset[date]]:

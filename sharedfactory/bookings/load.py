@@ -17,6 +17,7 @@ from sharedfactory.bookings.facts import (
 )
 from sharedfactory.bookings.fresh import FreshCache, moving_cache, settled_cache
 from sharedfactory.bookings.house_facts import TTL_S, HouseStatic, house_static
+from sharedfactory.bookings.stamped import StampedCache
 from sharedfactory.bookings.tables import (
     HOLDING_STATUSES,
     Booking,
@@ -35,6 +36,7 @@ _kinds: FreshCache[ProductKind] = settled_cache(TTL_S)  # by product class code
 _machines: FreshCache[tuple[MachineFacts, ...]] = moving_cache()  # by search
 _settled_business: FreshCache[BusinessFacts] = settled_cache(TTL_S)  # by (UMKM, house)
 _business: FreshCache[BusinessFacts] = moving_cache()  # with its bookings, by search
+_stamped_business: StampedCache[BusinessFacts] = StampedCache()  # booking's, by (UMKM, house)
 
 
 class UnknownCode(Exception):
@@ -89,31 +91,25 @@ async def machine_facts(
     machine_type: str | None = None,
     machine: str | None = None,
     cached: bool = False,
+    stamp: int | None = None,
 ) -> list[MachineFacts]:
     """The machines' facts for wishes between `since` and `until`. `cached`: they may be a few
-    seconds old (searching, see `fresh`; booking reads everything fresh)."""
+    seconds old (searching, see `fresh`); `stamp`: the settled ones as of the database's facts
+    stamp, the bookings, maintenance and holds fresh (booking, see `stamped`)."""
     key = (house, machine_type, machine, since, until, now)
     hit = _machines.get(key) if cached else None
     if hit is not None:
         return list(hit)
-    stamp = _machines.stamp()
-    found = await _machine_facts(since, until, now, house, machine_type, machine, cached)
-    _machines.put(key, tuple(found), stamp)
+    generation = _machines.stamp()
+    static = await house_static(house, machine_type, machine, cached, stamp)
+    found = [] if static is None else await _machine_facts(since, until, now, static)
+    _machines.put(key, tuple(found), generation)
     return found
 
 
 async def _machine_facts(
-    since: datetime,
-    until: datetime,
-    now: datetime,
-    house: str | None,
-    machine_type: str | None,
-    machine: str | None,
-    cached: bool,
+    since: datetime, until: datetime, now: datetime, static: HouseStatic
 ) -> list[MachineFacts]:
-    static = await house_static(house, machine_type, machine, cached)
-    if static is None:
-        return []
     pks = [row["pk"] for row in static.rows]
     maintenance = (
         await MaintenanceWindow.select()
@@ -193,23 +189,39 @@ def _machine(
 
 
 async def business_facts(
-    code: str, house: str, since: datetime, until: datetime, cached: bool = False
+    code: str,
+    house: str,
+    since: datetime,
+    until: datetime,
+    cached: bool = False,
+    stamp: int | None = None,
 ) -> BusinessFacts:
     """The UMKM's permits, trainings and subsidy and its bookings in the house around the window,
-    for the weekly quota; `cached` as for `machine_facts`."""
+    for the weekly quota; `cached` and `stamp` as for `machine_facts`."""
     key = (code, house, since, until)
     hit = _business.get(key) if cached else None
     if hit is not None:
         return hit
-    stamp = _business.stamp()
+    generation = _business.stamp()
+    found = replace(
+        await _settled(code, house, cached, stamp),
+        booked=await _booked(code, house, since, until),
+    )
+    _business.put(key, found, generation)
+    return found
+
+
+async def _settled(code: str, house: str, cached: bool, stamp: int | None) -> BusinessFacts:
+    if stamp is not None:
+        return await _stamped_business.load(
+            (code, house), stamp, lambda: _business_static(code, house)
+        )
     settled = _settled_business.get((code, house)) if cached else None
     if settled is None:
-        settled_stamp = _settled_business.stamp()
+        generation = _settled_business.stamp()
         settled = await _business_static(code, house)
-        _settled_business.put((code, house), settled, settled_stamp)
-    found = replace(settled, booked=await _booked(code, house, since, until))
-    _business.put(key, found, stamp)
-    return found
+        _settled_business.put((code, house), settled, generation)
+    return settled
 
 
 async def _booked(code: str, house: str, since: datetime, until: datetime) -> tuple[Span, ...]:

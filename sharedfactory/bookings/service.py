@@ -1,5 +1,8 @@
 """Booking a slot: check every house rule under the machine's write lock, then insert.
 
+Inside the lock the settled facts come as of the database's facts stamp (`stamped`), the
+bookings, maintenance and holds fresh.
+
 A refusal names its rules and offers the nearest slots where every rule holds.
 """
 
@@ -18,6 +21,7 @@ from sharedfactory.bookings.guard import is_double_booking, writing
 from sharedfactory.bookings.load import UnknownCode, business_facts, machine_facts, product_kind
 from sharedfactory.bookings.rules import Refusal, price, refusals
 from sharedfactory.bookings.slots import Slot, nearest_slots
+from sharedfactory.bookings.stamped import current_stamp
 from sharedfactory.bookings.tables import Booking
 from sharedfactory.businesses.tables import Business
 from sharedfactory.facilities.tables import Machine
@@ -84,10 +88,10 @@ async def _pks(new: NewBooking) -> tuple[int, int, int]:
 
 
 async def _facts(
-    new: NewBooking, now: datetime, replacing: str | None = None
+    new: NewBooking, now: datetime, replacing: str | None = None, stamp: int | None = None
 ) -> tuple[MachineFacts, Wish]:
     kind = await product_kind(new.product_class)
-    found = await machine_facts(new.starts, new.ends, now, machine=new.machine)
+    found = await machine_facts(new.starts, new.ends, now, machine=new.machine, stamp=stamp)
     if not found:
         raise UnknownCode(f"machine: unknown machine {new.machine!r}")
     wish = Wish(new.machine, new.starts, new.ends, kind, new.product, new.process, replacing)
@@ -108,8 +112,11 @@ async def book_into(
     found: list[Refusal] = []
     try:
         async with writing([machine_pk], business_pk, settled_too=pork):
-            machine, wish = await _facts(new, now, replacing)
-            business = await business_facts(new.business, machine.house, new.starts, new.ends)
+            stamp = await current_stamp()
+            machine, wish = await _facts(new, now, replacing, stamp)
+            business = await business_facts(
+                new.business, machine.house, new.starts, new.ends, stamp=stamp
+            )
             found = refusals(wish, machine, business, now)
             if found:
                 raise BookingRefused(found, [])

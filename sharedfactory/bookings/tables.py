@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.columns import (
     JSON,
+    BigInt,
     Date,
     ForeignKey,
     Integer,
@@ -160,3 +161,12 @@ class Plan(Table):
     solution = JSON(null=False, default="{}")
 
     status_known = Check(one_of("status", PLAN_STATUSES))
+
+
+class FactsStamp(Table, tablename="facts_stamp"):
+    """One row (id 1) whose `n` the database's own triggers raise on every change to what a
+    booking reads as settled facts: houses, machine types, machines, rules, opening hours,
+    holidays, operators' machines and shifts, product classes, changeovers, UMKM, permits,
+    trainings and tariff tiers (`bookings.stamped`). Any writer, any process, is counted."""
+
+    n = BigInt(null=False, default=0)

@@ -9,6 +9,7 @@ from sharedfactory.audit.tables import AuditEvent
 from sharedfactory.bookings.tables import (
     Booking,
     BookingRules,
+    FactsStamp,
     FlexibleRequest,
     Plan,
     TariffTier,
@@ -76,4 +77,5 @@ TABLES: tuple[type[Table], ...] = (
     AuditEvent,
     QualityRecord,
     CleaningRecord,
+    FactsStamp,
 )

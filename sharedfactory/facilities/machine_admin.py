@@ -3,8 +3,8 @@ and the staff's page (`web.machine_admin_pages`) share. Values arrive as the API
 (`machine_schemas`); what a change may do is `machine_checks` (plain data).
 
 An edit runs under the machine's booking lock (`bookings.guard.writing`: SQLite's write lock,
-PostgreSQL `FOR UPDATE` on the machine row, which every booking of the machine also takes), so
-the halal check sees every booking there is. Each change appends `machine.changed` (and
+PostgreSQL `FOR NO KEY UPDATE` on the machine row, which every booking of the machine also
+takes), so the halal check sees every booking there is. Each change appends `machine.changed` (and
 `tariff.changed` when the tariff moves) in its own transaction, and drops the slot search's
 cached facts.
 """

@@ -3,6 +3,10 @@ moving facts, so a burst of bookings does not make every search reload the house
 also drops the settled ones, since it changes the machine's halal standing, and the very next
 cached search already refuses a halal product there.
 
+And what a booking itself reuses (`bookings.stamped`): every change to a settled table raises the
+database's facts stamp, whoever makes it, and a rule changed behind every cache's back (plain
+SQL) holds for the very next booking.
+
 The Minahasa Selatan grater in the demo week + 5 (no other test books that house's machines), by
 the house's pork UMKM, with the grater made `shared` for the test; the booking is removed and the
 grater made halal-only again afterwards, for the rest of the session.
@@ -22,8 +26,10 @@ from sharedfactory.bookings import house_facts
 from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.load import machine_facts
 from sharedfactory.bookings.service import BookingRefused, NewBooking, book
+from sharedfactory.bookings.stamped import current_stamp
 from sharedfactory.bookings.tables import Booking
-from sharedfactory.facilities.tables import Machine
+from sharedfactory.db.migrations import sharedfactory_2026_11_23t14_30_00_000000 as migration
+from sharedfactory.facilities.tables import House, Machine
 from tests.conftest import booking_monday
 
 HOUSE, MACHINE = "minahasa-selatan", "minahasa-selatan-grater-1"
@@ -91,3 +97,36 @@ async def test_a_pork_booking_is_seen_by_the_next_cached_search(made: list[str])
     with pytest.raises(BookingRefused) as refused:
         await book(wish("halal", 2, "vco-nyiur-amurang"), now)
     assert "halal_segregation" in {r.rule for r in refused.value.refusals}
+
+
+SETTLED = migration.SETTLED
+
+
+@pytest.mark.parametrize("table", SETTLED)
+async def test_every_change_to_a_settled_table_raises_the_stamp(engine: Engine, table: str) -> None:
+    """Whoever writes (here plain SQL, as another process would), the stamp moves."""
+    rows = await Booking.raw(f"SELECT count(*) AS n FROM {table}").run()
+    assert rows[0]["n"] > 0, f"the demo has no {table} row to change"
+    before = await current_stamp()
+    await Booking.raw(f"UPDATE {table} SET id = id WHERE id = (SELECT min(id) FROM {table})").run()
+    assert await current_stamp() > before
+
+
+async def test_a_rule_changed_behind_the_caches_is_seen_by_the_next_booking(
+    made: list[str],
+) -> None:
+    """The house's minimum duration raised to 2 hours by plain SQL, no cache told: the next
+    one-hour booking is refused for it (the stamp moved), and booked again once it is back."""
+    now = datetime.now(UTC)
+    made.append(await book(wish("non-halal", 0, PORK_UMKM), now))  # the facts are now kept
+    rule = "UPDATE booking_rules SET min_duration_minutes = {} WHERE house = {} AND machine IS NULL"
+    house = await House.select(House.id).where(House.code == HOUSE).first()
+    assert house is not None
+    await Booking.raw(rule, 120, house["id"]).run()
+    try:
+        with pytest.raises(BookingRefused) as refused:
+            await book(wish("non-halal", 1, PORK_UMKM), now)
+        assert "min_duration" in {r.rule for r in refused.value.refusals}
+    finally:
+        await Booking.raw(rule, 30, house["id"]).run()
+    made.append(await book(wish("non-halal", 1, PORK_UMKM), now))
