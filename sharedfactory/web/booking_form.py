@@ -100,9 +100,16 @@ async def default_house(viewer: Viewer, houses: list[HouseView]) -> HouseView:
 
 
 async def class_choices(machines: list[MachineView]) -> list[Choice]:
-    rows = await ProductClass.select(
-        ProductClass.code, ProductClass.name_id, ProductClass.name_en, ProductClass.contains_pork
-    ).run()
+    rows = await (
+        ProductClass.select(
+            ProductClass.code,
+            ProductClass.name_id,
+            ProductClass.name_en,
+            ProductClass.contains_pork,
+        )
+        .order_by(ProductClass._meta.primary_key)  # the catalogue's order, not the rows' storage
+        .run()
+    )
     pork_machine = any(m.halal_status == "never_halal" for m in machines)
     return [
         Choice(r["code"], r["name_id"], r["name_en"])

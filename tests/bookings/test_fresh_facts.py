@@ -108,7 +108,7 @@ async def test_every_change_to_a_settled_table_raises_the_stamp(engine: Engine, 
     rows = await Booking.raw(f"SELECT count(*) AS n FROM {table}").run()
     assert rows[0]["n"] > 0, f"the demo has no {table} row to change"
     before = await current_stamp()
-    await Booking.raw(f"UPDATE {table} SET id = id WHERE id = (SELECT min(id) FROM {table})").run()
+    await Booking.raw(f"UPDATE {table} SET id = id WHERE id = (SELECT max(id) FROM {table})").run()
     assert await current_stamp() > before
 
 
