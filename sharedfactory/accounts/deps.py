@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
 
 from sharedfactory.accounts.service import Viewer, viewer_for
 
@@ -47,16 +45,3 @@ def refuse_auditor(login: Viewer) -> None:
 def require_staff_or_operator(login: Viewer) -> None:
     if login.role == "umkm":
         raise PermissionDeniedException(detail="for house staff and auditors only")
-
-
-async def operators_only(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    """A guard for routes whose body is parsed before the handler runs (multipart uploads): the
-    role is checked first, so an auditor or a UMKM gets 403, never a 400 about a body they may
-    not send at all."""
-    viewer = await viewer_for(connection.cookies.get(SESSION_COOKIE))
-    if viewer is None:
-        raise NotAuthorizedException(detail="log in first (POST /api/v1/auth/login)")
-    if viewer.role not in ("operator", "admin"):
-        raise PermissionDeniedException(detail="for the house's operators")

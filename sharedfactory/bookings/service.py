@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sharedfactory.audit import events as audit
 from sharedfactory.bookings.facts import MachineFacts, Wish
 from sharedfactory.bookings.guard import is_double_booking, writing
+from sharedfactory.bookings.house_facts import house_static
 from sharedfactory.bookings.load import UnknownCode, business_facts, machine_facts, product_kind
 from sharedfactory.bookings.rules import Refusal, price, refusals
 from sharedfactory.bookings.slots import Slot, nearest_slots
@@ -167,16 +168,21 @@ def _row(new: NewBooking, machine: MachineFacts, amount: int) -> dict[Any, Any]:
 async def _refused(new: NewBooking, found: list[Refusal], now: datetime) -> BookingRefused:
     """The alternatives come from the slot search's cached facts: a suggestion, which booking
     checks again on fresh rows when it is taken."""
-    machine, wish = await _facts(new, now)
+    static = await house_static(None, None, new.machine, cached=True)
+    if static is None:
+        raise UnknownCode(f"machine: unknown machine {new.machine!r}")
+    house, machine_type = static.rows[0]["house"], static.rows[0]["machine_type"]
     siblings = await machine_facts(
         max(now, new.starts - timedelta(days=7)),
         new.starts + timedelta(days=14),
         now,
-        house=machine.house,
-        machine_type=machine.machine_type,
+        house=house,
+        machine_type=machine_type,
         cached=True,
     )
-    business = await business_facts(new.business, machine.house, new.starts, new.ends, cached=True)
+    business = await business_facts(new.business, house, new.starts, new.ends, cached=True)
+    kind = await product_kind(new.product_class)
+    wish = Wish(new.machine, new.starts, new.ends, kind, new.product, new.process)
     return BookingRefused(found, nearest_slots(siblings, business, wish, now))
 
 

@@ -18,12 +18,13 @@ from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
 from litestar.params import Body, Parameter
 
-from sharedfactory.accounts.deps import Login, operators_only, require_house
+from sharedfactory.accounts.deps import Login, require_house
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.businesses.registration import Printable
 from sharedfactory.cleaning import service
 from sharedfactory.cleaning.evidence import MAX_BYTES, EvidenceStore
 from sharedfactory.cleaning.hold import Hold, holds_in_house
+from sharedfactory.facilities.scope import HOUSE_WRITERS
 from sharedfactory.facilities.tables import House
 from sharedfactory.web.errors import not_found, refused
 from sharedfactory.web.json_body import MAX_UPLOAD_BYTES
@@ -131,7 +132,7 @@ class CleaningApi(Controller):
 
     @post(
         "/machines/{machine:str}/cleanings",
-        guards=[operators_only],
+        guards=HOUSE_WRITERS,
         summary="Record a cleaning of a machine with its evidence file",
         responses=not_found("machine") | refused(401, 403),
         request_max_body_size=MAX_UPLOAD_BYTES,  # the 5 MB evidence file and the fields

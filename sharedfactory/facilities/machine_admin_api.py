@@ -20,6 +20,7 @@ from sharedfactory.bookings.rules_api import field_refusal
 from sharedfactory.facilities import machine_admin as admin
 from sharedfactory.facilities.machine_schemas import MachineAddIn, MachineEditIn
 from sharedfactory.facilities.schemas import MachineOut
+from sharedfactory.facilities.scope import HOUSE_WRITERS
 from sharedfactory.web.errors import ErrorBody, not_found, refused
 from sharedfactory.web.params import CODE, Strict
 
@@ -53,6 +54,7 @@ def _refusal(error: admin.MachineRefused) -> Exception:
     summary="Add a machine to a house (its operators and admins)",
     status_code=201,
     tags=["facilities"],
+    guards=HOUSE_WRITERS,
     dependencies={"writer": Provide(provide_writer)},
     responses=not_found("house") | refused(401, 403) | CONFLICT,
 )
@@ -77,6 +79,7 @@ class MachineAdminApi(Controller):
     @patch(
         "/machines/{machine:str}",
         summary="Edit a machine: name, batch, cycle, tariff, power, operator, halal status",
+        guards=HOUSE_WRITERS,
         responses=not_found("machine") | refused(401, 403) | CONFLICT,
     )
     async def edit(

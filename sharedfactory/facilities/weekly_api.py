@@ -4,7 +4,8 @@ replaced whole by the house's operators and admins; and the live bookings the ca
 refuses, with the nearest slots to move each to (the move itself is
 `POST /api/v1/bookings/{booking}/move`).
 
-Auditors and UMKM are refused (a guard) before the body is read. A write answers with `conflicts`:
+Auditors, UMKM and other houses' operators are refused (a guard, `facilities.scope`) before the
+body is read. A write answers with `conflicts`:
 every live booking the calendar refuses after it. Every refusal names its field.
 """
 
@@ -15,20 +16,19 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post, put
-from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.handlers import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
-from sharedfactory.accounts.deps import SESSION_COOKIE, Login, refuse_auditor
-from sharedfactory.accounts.service import Viewer, viewer_for
+from sharedfactory.accounts.deps import Login
+from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.api import language
 from sharedfactory.bookings.rules_api import HouseCode, field_refusal
 from sharedfactory.businesses.registration import normalise_phone
 from sharedfactory.facilities import house_calendar as cal
 from sharedfactory.facilities import weekly_store as store
 from sharedfactory.facilities.calendar_conflicts import refused_bookings, with_offers
+from sharedfactory.facilities.scope import HOUSE_WRITERS
 from sharedfactory.facilities.weekly_calendar import (
     WeeklySpan,
     check_certifications,
@@ -60,20 +60,6 @@ from sharedfactory.web.params import CODE, Strict
 OperatorCode = Annotated[str, Parameter(max_length=64, pattern=CODE, description="operator id")]
 TAKEN = {409: ResponseSpec(data_container=ErrorBody, description="the id is taken")}
 WRITES = not_found("house or operator") | refused(401, 403)
-
-
-async def writers_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Operators and admins write; the auditor reads, a UMKM books. A guard, so that they are
-    refused (403) before the body is even read (no 400 for a body they may not send anyway)."""
-    viewer = await viewer_for(connection.cookies.get(SESSION_COOKIE))
-    if viewer is None:
-        return  # the `login` dependency answers 401
-    refuse_auditor(viewer)
-    if viewer.role not in ("operator", "admin"):
-        raise PermissionDeniedException(detail="the house's operators and admins change its week")
-
-
-WRITER = [writers_only]
 
 
 def _may_write(writer: Viewer, house: str) -> None:
@@ -141,7 +127,7 @@ class WeeklyApi(Controller):
     @put(
         "/houses/{house:str}/opening-hours",
         summary="Replace a house's whole week of opening hours; lists the bookings now refused",
-        guards=WRITER,
+        guards=HOUSE_WRITERS,
         responses=WRITES,
     )
     async def set_opening_hours(
@@ -172,7 +158,7 @@ class WeeklyApi(Controller):
         "/houses/{house:str}/operators",
         summary="Add an operator to a house (no shift, no machine yet)",
         status_code=201,
-        guards=WRITER,
+        guards=HOUSE_WRITERS,
         responses=WRITES | TAKEN,
     )
     async def add_operator(
@@ -202,7 +188,7 @@ class WeeklyApi(Controller):
     @put(
         "/operators/{operator:str}/shifts",
         summary="Replace an operator's whole week of shifts; lists the bookings now refused",
-        guards=WRITER,
+        guards=HOUSE_WRITERS,
         responses=WRITES,
     )
     async def set_shifts(
@@ -233,7 +219,7 @@ class WeeklyApi(Controller):
     @put(
         "/operators/{operator:str}/certifications",
         summary="Replace the machines an operator is certified for; lists the bookings now refused",
-        guards=WRITER,
+        guards=HOUSE_WRITERS,
         responses=WRITES,
     )
     async def set_certifications(

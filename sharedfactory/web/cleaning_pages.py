@@ -18,7 +18,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
-from sharedfactory.accounts.deps import Login, operators_only
+from sharedfactory.accounts.deps import Login
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.cleaning import service
 from sharedfactory.cleaning.api import (
@@ -31,6 +31,7 @@ from sharedfactory.cleaning.api import (
 )
 from sharedfactory.cleaning.hold import holds_in_house
 from sharedfactory.facilities.queries import list_houses, list_machines
+from sharedfactory.facilities.scope import HOUSE_WRITERS
 from sharedfactory.i18n.formats import clock, number, period
 from sharedfactory.web.json_body import MAX_UPLOAD_BYTES
 from sharedfactory.web.pages import Language, page_context, remember_language
@@ -108,7 +109,7 @@ class CleaningPages(Controller):
     @post(
         "/rumah/{house:str}/pembersihan",
         name="house_cleaning_record",
-        guards=[operators_only],
+        guards=HOUSE_WRITERS,
         request_max_body_size=MAX_UPLOAD_BYTES,  # the 5 MB evidence file and the fields
     )
     async def record(

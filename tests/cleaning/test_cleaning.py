@@ -144,7 +144,7 @@ async def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(
 
 
 @pytest.mark.parametrize(
-    ("who", "status"), [("auditor", 403), ("umkm_sri", 403), ("operator_batu_bara", 404)]
+    ("who", "status"), [("auditor", 403), ("umkm_sri", 403), ("operator_batu_bara", 403)]
 )
 async def test_only_the_house_records_a_cleaning(client, day, who, status):
     await log_in(client, who)
