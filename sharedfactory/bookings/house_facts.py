@@ -1,7 +1,8 @@
-"""What rarely changes about a house's machines, cached for a few seconds for the slot search:
-the machines, the booking rules, opening hours, holidays, operators' shifts, changeovers and which
-machines ever ran pork (see `fresh`). Booking reads it as of the database's facts stamp
-(`stamped`)."""
+"""What rarely changes about a house's machines: the machines, the booking rules, opening hours,
+holidays, operators' shifts, changeovers, kept while the database's facts stamp stays the same
+(`stamped`: booking checks the stamp inside its lock, the slot search against the stamp of a
+second ago), and which machines ever ran pork (fresh for booking, up to `TTL_S` old for the
+search; see `fresh`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from sharedfactory.bookings.facts import HouseRules
 from sharedfactory.bookings.fresh import FreshCache, forget_cached_facts, settled_cache
-from sharedfactory.bookings.stamped import StampedCache
+from sharedfactory.bookings.stamped import StampedCache, recent_stamp
 from sharedfactory.bookings.tables import HOLDING_STATUSES, Booking, BookingRules
 from sharedfactory.facilities.tables import (
     Holiday,
@@ -40,7 +41,7 @@ class HouseStatic:
         return _rules(self.rules, house_pk, machine_pk)
 
 
-_static: FreshCache[HouseStatic] = settled_cache(TTL_S)
+_pork: FreshCache[set[int]] = settled_cache(TTL_S)  # a pork booking here clears it at once
 _stamped: StampedCache[HouseStatic | None] = StampedCache()
 __all__ = ["HouseStatic", "forget_cached_facts", "house_static"]
 
@@ -52,22 +53,20 @@ async def house_static(
     cached: bool = False,
     stamp: int | None = None,
 ) -> HouseStatic | None:
-    """`cached`: up to a few seconds old (searching); `stamp`: as loaded under the database's
-    facts stamp (booking, see `stamped`), with which machines ran pork read fresh."""
+    """`stamp`: as loaded under the database's facts stamp (booking, see `stamped`), with which
+    machines ran pork read fresh; `cached` (searching): as loaded under the stamp of a second
+    ago, with which machines ran pork up to `TTL_S` old."""
     key = (house, machine_type, machine)
-    if stamp is not None:
-        kept = await _stamped.load(key, stamp, lambda: _load(house, machine_type, machine))
-        if kept is None:
-            return None
-        return replace(kept, pork=await _pork_machines([row["pk"] for row in kept.rows]))
-    hit = _static.get(key) if cached else None
-    if hit is not None:
-        return hit
-    generation = _static.stamp()
-    found = await _load(house, machine_type, machine)
-    if found is not None:
-        _static.put(key, found, generation)
-    return found
+    if stamp is None and not cached:
+        return await _load(house, machine_type, machine)
+    as_of = await recent_stamp() if stamp is None else stamp
+    kept = await _stamped.load(key, as_of, lambda: _load(house, machine_type, machine))
+    if kept is None:
+        return None
+    pks = [row["pk"] for row in kept.rows]
+    if stamp is None:
+        return replace(kept, pork=await _pork.load(key, lambda: _pork_machines(pks)))
+    return replace(kept, pork=await _pork_machines(pks))
 
 
 async def _load(
@@ -101,27 +100,34 @@ async def _holidays(houses: set[int]) -> dict[int, frozenset[date]]:
     return {house: frozenset(found) for house, found in days.items()}
 
 
+# Built once: Piccolo copies a joined column on every attribute access.
+_MACHINE_COLUMNS = (
+    Machine._meta.primary_key.as_alias("pk"),
+    Machine.code,
+    Machine.house.as_alias("house_pk"),
+    Machine.house.code.as_alias("house"),
+    Machine.house.timezone.as_alias("zone"),
+    Machine.machine_type.code.as_alias("machine_type"),
+    Machine.machine_type.capabilities.as_alias("capabilities"),
+    Machine.needs_operator,
+    Machine.halal_status,
+    Machine.tariff_per_hour,
+    Machine.batch_size,
+    Machine.cycle_minutes,
+)
+_house_code = Machine.house.code
+_type_code = Machine.machine_type.code
+_contains_pork = Booking.product_class.contains_pork
+
+
 async def _machine_rows(
     house: str | None, machine_type: str | None, machine: str | None
 ) -> list[dict[str, Any]]:
-    query = Machine.select(
-        Machine._meta.primary_key.as_alias("pk"),
-        Machine.code,
-        Machine.house.as_alias("house_pk"),
-        Machine.house.code.as_alias("house"),
-        Machine.house.timezone.as_alias("zone"),
-        Machine.machine_type.code.as_alias("machine_type"),
-        Machine.machine_type.capabilities.as_alias("capabilities"),
-        Machine.needs_operator,
-        Machine.halal_status,
-        Machine.tariff_per_hour,
-        Machine.batch_size,
-        Machine.cycle_minutes,
-    ).order_by(Machine.code)
+    query = Machine.select(*_MACHINE_COLUMNS).order_by(Machine.code)
     if house is not None:
-        query = query.where(Machine.house.code == house)
+        query = query.where(_house_code == house)
     if machine_type is not None:
-        query = query.where(Machine.machine_type.code == machine_type)
+        query = query.where(_type_code == machine_type)
     if machine is not None:
         query = query.where(Machine.code == machine)
     return await query.run()
@@ -172,7 +178,7 @@ async def _pork_machines(machine_pks: list[int]) -> set[int]:
         await Booking.select(Booking.machine)
         .where(
             Booking.machine.is_in(machine_pks),
-            Booking.product_class.contains_pork == True,  # noqa: E712
+            _contains_pork == True,  # noqa: E712
             Booking.status.is_in(list(HOLDING_STATUSES)),
         )
         .run()

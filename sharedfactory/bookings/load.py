@@ -60,17 +60,23 @@ async def product_kind(code: str) -> ProductKind:
     return kind
 
 
+# Built once (see accounts.service._VIEWER_COLUMNS): joined columns are copied on each access.
+_TAKEN_COLUMNS = (
+    Booking.code,
+    Booking.machine,
+    Booking.starts_at,
+    Booking.ends_at,
+    Booking.released_at,
+    Booking.product_class.code.as_alias("class_code"),
+    Booking.product_class.halal.as_alias("halal"),
+)
+_business_code = Booking.business.code
+_house_code = Booking.machine._.house._.code
+
+
 async def _taken(machine_pks: list[int], since: datetime, until: datetime) -> list[dict[str, Any]]:
     return await (
-        Booking.select(
-            Booking.code,
-            Booking.machine,
-            Booking.starts_at,
-            Booking.ends_at,
-            Booking.released_at,
-            Booking.product_class.code.as_alias("class_code"),
-            Booking.product_class.halal.as_alias("halal"),
-        )
+        Booking.select(*_TAKEN_COLUMNS)
         .where(
             Booking.machine.is_in(machine_pks),
             Booking.status.is_in(list(HOLDING_STATUSES)),
@@ -228,8 +234,8 @@ async def _booked(code: str, house: str, since: datetime, until: datetime) -> tu
     booked = (
         await Booking.select(Booking.starts_at, Booking.ends_at, Booking.code)
         .where(
-            Booking.business.code == code,
-            Booking.machine._.house._.code == house,
+            _business_code == code,
+            _house_code == house,
             Booking.status.is_in(list(HOLDING_STATUSES)),
             Booking.starts_at < until + timedelta(days=7),
             Booking.ends_at > since - timedelta(days=7),

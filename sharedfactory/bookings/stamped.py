@@ -6,6 +6,10 @@ permits and tier) rarely change, and the database's own triggers raise `facts_st
 any writer changes them (migration 2026-11-23T14:30). So inside the lock a booking reads the stamp
 (one query) and reuses what it loaded under that stamp; a changed stamp reloads. Which machines
 ever ran pork depends on bookings, not on these tables: the callers read it fresh.
+
+Searches check their cached settled facts against the stamp as read at most `RECENT_S` ago
+(`recent_stamp`: one read a second for all of the process's searches), so a change by any
+writer reaches them within that second; this process's own changes clear the memo at once.
 """
 
 from __future__ import annotations
@@ -13,15 +17,24 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
+from sharedfactory.bookings.fresh import settled_cache
 from sharedfactory.bookings.tables import FactsStamp
+from sharedfactory.fresh import FreshCache
 
 V = TypeVar("V")
+RECENT_S = 1.0
+_recent: FreshCache[int] = settled_cache(RECENT_S)
 
 
 async def current_stamp() -> int:
     """Read inside the booking's transaction, before the facts it guards."""
     row = await FactsStamp.select(FactsStamp.n).where(FactsStamp._meta.primary_key == 1).first()
     return -1 if row is None else int(row["n"])
+
+
+async def recent_stamp() -> int:
+    """The stamp as read at most `RECENT_S` ago, or just now after this process's own change."""
+    return int(await _recent.load("n", current_stamp))
 
 
 class StampedCache(Generic[V]):

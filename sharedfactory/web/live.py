@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -36,13 +36,26 @@ class SharedBoards:
     boards: dict[str, tuple[float, list[dict[str, Any]], int]] = field(default_factory=dict)
     reading: dict[str, asyncio.Lock] = field(default_factory=dict)
 
-    async def get(self, house: str) -> tuple[list[dict[str, Any]], int]:
+    rendered: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+
+    async def _read(self, house: str) -> tuple[float, list[dict[str, Any]], int]:
         async with self.reading.setdefault(house, asyncio.Lock()):
             read_at, board, unacknowledged = self.boards.get(house, (-1e9, [], 0))
             if time.monotonic() - read_at > self.fresh_for_s:
                 board, unacknowledged = await live_board(house), await unacknowledged_count(house)
-                self.boards[house] = (time.monotonic(), board, unacknowledged)
-            return board, unacknowledged
+                read_at = time.monotonic()
+                self.boards[house] = (read_at, board, unacknowledged)
+            return read_at, board, unacknowledged
+
+    async def html(self, house: str, lang: str, render: Callable[..., str]) -> str:
+        """The board's partial, rendered once per read and language for every stream: it
+        depends on nothing of the viewer's but the language."""
+        read_at, board, unacknowledged = await self._read(house)
+        kept_at, kept = self.rendered.get((house, lang), (None, ""))
+        if kept_at != read_at:
+            kept = render(board=board, unacknowledged=unacknowledged)
+            self.rendered[(house, lang)] = (read_at, kept)
+        return kept
 
 
 async def _house(code: str, login: Viewer) -> HouseView:
@@ -109,11 +122,13 @@ class LivePages(Controller):
         assert engine is not None, "create_app configures the template engine"
         template = engine.get_template("_partials/live_board.html")
 
+        def render(**board: Any) -> str:
+            return template.render(**context, **board)
+
         async def boards() -> AsyncIterator[ServerSentEventMessage]:
             last = None
             for _ in range(int(STREAM_FOR_S / PUSH_EVERY_S)):
-                board, unacknowledged = await self.shared.get(house)
-                html = template.render(**context, board=board, unacknowledged=unacknowledged)
+                html = await self.shared.html(house, context["lang"], render)
                 if html != last:
                     last = html
                     yield ServerSentEventMessage(data=html, event="board")

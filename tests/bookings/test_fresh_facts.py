@@ -14,6 +14,7 @@ grater made halal-only again afterwards, for the rest of the session.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
@@ -26,7 +27,7 @@ from sharedfactory.bookings import house_facts
 from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.bookings.load import machine_facts
 from sharedfactory.bookings.service import BookingRefused, NewBooking, book
-from sharedfactory.bookings.stamped import current_stamp
+from sharedfactory.bookings.stamped import RECENT_S, current_stamp
 from sharedfactory.bookings.tables import Booking
 from sharedfactory.db.migrations import sharedfactory_2026_11_23t14_30_00_000000 as migration
 from sharedfactory.facilities.tables import House, Machine
@@ -75,7 +76,8 @@ async def made(engine: Engine) -> AsyncIterator[list[str]]:
 
 
 async def settled_entries() -> int:
-    return len(house_facts._static._items)
+    """The search's cached pork standings (the settled facts themselves are kept by stamp)."""
+    return len(house_facts._pork._items)
 
 
 async def test_a_booking_without_pork_keeps_the_settled_facts(made: list[str]) -> None:
@@ -97,6 +99,28 @@ async def test_a_pork_booking_is_seen_by_the_next_cached_search(made: list[str])
     with pytest.raises(BookingRefused) as refused:
         await book(wish("halal", 2, "vco-nyiur-amurang"), now)
     assert "halal_segregation" in {r.rule for r in refused.value.refusals}
+
+
+async def test_a_rule_changed_by_another_writer_reaches_the_search_within_a_second() -> None:
+    """The search keeps the settled facts while the stamp it read at most a second ago holds."""
+    rule = "UPDATE booking_rules SET min_duration_minutes = {} WHERE house = {} AND machine IS NULL"
+    house = await House.select(House.id).where(House.code == HOUSE).first()
+    assert house is not None
+
+    async def searched_minimum() -> int:
+        found = await machine_facts(at(0, 0), at(5, 0), datetime.now(UTC), house=HOUSE, cached=True)
+        return found[0].rules.min_duration_minutes
+
+    forget_cached_facts()
+    assert await searched_minimum() == 30
+    await Booking.raw(rule, 120, house["id"]).run()  # as another process would: no cache told
+    try:
+        await asyncio.sleep(RECENT_S + 0.1)
+        assert await searched_minimum() == 120
+    finally:
+        await Booking.raw(rule, 30, house["id"]).run()
+        forget_cached_facts()
+    assert await searched_minimum() == 30
 
 
 SETTLED = migration.SETTLED

@@ -220,3 +220,32 @@ def test_the_search_sieve_finds_exactly_the_starts_every_rule_allows(seed):
     ]
     found = free_slots([busy], business(), query, NOW, limit=500)
     assert [s.starts for s in found] == everything
+
+
+def _nearest_over_the_whole_range(machines, wished: Wish) -> list[tuple[str, datetime]]:
+    """The definition: every free slot from a week before to two weeks after, nearest first."""
+    query = SlotQuery(
+        90, max(NOW, wished.starts - timedelta(days=7)), wished.starts + timedelta(days=14), HALAL
+    )
+    found = [s for m in machines for s in free_slots([m], business(), query, NOW, limit=10_000)]
+    found.sort(
+        key=lambda s: (abs((s.starts - wished.starts).total_seconds()), s.machine != "fryer-1")
+    )
+    return [(s.machine, s.starts) for s in found[:3]]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_nearest_slots_looked_for_in_widening_windows_are_the_whole_ranges_nearest(seed):
+    """Machines booked solid for up to 12 days around the wish, so the answer comes from the
+    first window, a later one, or the whole range (100 cases a seed)."""
+    rng = random.Random(seed)
+    for _ in range(100):
+        machines = []
+        for code in ("fryer-1", "fryer-2"):
+            solid = timedelta(hours=rng.randint(0, 12 * 24))
+            first = TUESDAY - timedelta(hours=rng.randint(0, 8 * 24))
+            block = Taken(f"bk-{code}", first, first + solid, first + solid, "halal", True)
+            machines.append(machine(code=code, taken=(block,) if solid else ()))
+        wished = wish(starts=TUESDAY + timedelta(hours=rng.choice((0, 2, 5))))
+        near = [(s.machine, s.starts) for s in nearest_slots(machines, business(), wished, NOW)]
+        assert near == _nearest_over_the_whole_range(machines, wished)

@@ -5,6 +5,7 @@ import time
 import pytest
 
 from sharedfactory.devices.store import Batch, store_for
+from sharedfactory.web import live
 from tests.conftest import log_in
 from tests.devices.test_ingest import machine_id
 
@@ -65,3 +66,24 @@ async def test_machine_page_for_the_house_staff(operator_client, client):
     assert "Produksi terakhir" in page.text
     assert (await operator_client.get("/machines/batu-bara-retort-1")).status_code == 403
     assert (await operator_client.get("/machines/atlantis-9")).status_code == 404
+
+
+async def test_streams_share_one_render_of_a_read_per_language():
+    """50 operators on nine houses render nine boards a push, not fifty; a language is its own."""
+    shared = live.SharedBoards()
+    shared.boards["sleman"] = (time.monotonic(), [{"code": "sleman-fryer-1"}], 2)
+    renders: list[str] = []
+
+    def render(lang: str):
+        def draw(board, unacknowledged) -> str:
+            renders.append(lang)
+            return f"{lang}:{board[0]['code']}:{unacknowledged}"
+
+        return draw
+
+    seen = [await shared.html("sleman", lang, render(lang)) for lang in ("id", "id", "en", "id")]
+    assert seen == ["id:sleman-fryer-1:2"] * 2 + ["en:sleman-fryer-1:2", "id:sleman-fryer-1:2"]
+    assert renders == ["id", "en"]
+    shared.boards["sleman"] = (time.monotonic(), [{"code": "sleman-fryer-1"}], 3)  # a new read
+    assert await shared.html("sleman", "id", render("id")) == "id:sleman-fryer-1:3"
+    assert renders == ["id", "en", "id"]
