@@ -64,9 +64,14 @@ async def house_static(
     if kept is None:
         return None
     pks = [row["pk"] for row in kept.rows]
-    if stamp is None:
-        return replace(kept, pork=await _pork.load(key, lambda: _pork_machines(pks)))
-    return replace(kept, pork=await _pork_machines(pks))
+    if stamp is not None:
+        return replace(kept, pork=await _pork_machines(pks))
+    pork = _pork.get(key)
+    if pork is None:  # read in this task: it may be inside the search's transaction
+        generation = _pork.stamp()
+        pork = await _pork_machines(pks)
+        _pork.put(key, pork, generation)
+    return replace(kept, pork=pork)
 
 
 async def _load(

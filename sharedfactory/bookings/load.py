@@ -17,7 +17,7 @@ from sharedfactory.bookings.facts import (
 )
 from sharedfactory.bookings.fresh import FreshCache, moving_cache, settled_cache
 from sharedfactory.bookings.house_facts import TTL_S, HouseStatic, house_static
-from sharedfactory.bookings.stamped import StampedCache
+from sharedfactory.bookings.stamped import StampedCache, recent_stamp
 from sharedfactory.bookings.tables import (
     HOLDING_STATUSES,
     Booking,
@@ -34,7 +34,6 @@ from sharedfactory.products.tables import ProductClass
 PAD = timedelta(days=1)  # neighbours just outside the window still need their cleaning gap
 _kinds: FreshCache[ProductKind] = settled_cache(TTL_S)  # by product class code
 _machines: FreshCache[tuple[MachineFacts, ...]] = moving_cache()  # by search
-_settled_business: FreshCache[BusinessFacts] = settled_cache(TTL_S)  # by (UMKM, house)
 _business: FreshCache[BusinessFacts] = moving_cache()  # with its bookings, by search
 _stamped_business: StampedCache[BusinessFacts] = StampedCache()  # booking's, by (UMKM, house)
 
@@ -218,16 +217,11 @@ async def business_facts(
 
 
 async def _settled(code: str, house: str, cached: bool, stamp: int | None) -> BusinessFacts:
-    if stamp is not None:
-        return await _stamped_business.load(
-            (code, house), stamp, lambda: _business_static(code, house)
-        )
-    settled = _settled_business.get((code, house)) if cached else None
-    if settled is None:
-        generation = _settled_business.stamp()
-        settled = await _business_static(code, house)
-        _settled_business.put((code, house), settled, generation)
-    return settled
+    """As of the booking's stamp, or (searching) of the stamp of a second ago, or fresh."""
+    if stamp is None and not cached:
+        return await _business_static(code, house)
+    as_of = await recent_stamp() if stamp is None else stamp
+    return await _stamped_business.load((code, house), as_of, lambda: _business_static(code, house))
 
 
 async def _booked(code: str, house: str, since: datetime, until: datetime) -> tuple[Span, ...]:

@@ -33,8 +33,16 @@ async def current_stamp() -> int:
 
 
 async def recent_stamp() -> int:
-    """The stamp as read at most `RECENT_S` ago, or just now after this process's own change."""
-    return int(await _recent.load("n", current_stamp))
+    """The stamp as read at most `RECENT_S` ago, or just now after this process's own change.
+    Read in the caller's task, never a shared one: a search reads inside its own transaction,
+    whose connection no other task may use."""
+    hit = _recent.get("n")
+    if hit is not None:
+        return hit
+    generation = _recent.stamp()
+    found = await current_stamp()
+    _recent.put("n", found, generation)
+    return found
 
 
 class StampedCache(Generic[V]):
