@@ -70,6 +70,7 @@ class IngestWorker:
         self.heartbeat = heartbeat
         self.rollup_every_s = rollup_every_s
         self._dirty_hours: set[tuple[int, int]] = set()
+        self._rolling: asyncio.Task[None] | None = None
         self._rolled_at = time.monotonic()
         self.stats = IngestStats()
         self._last_beat_ms = 0
@@ -135,14 +136,31 @@ class IngestWorker:
                     await self._store(batch, stop)
                     for delivery in batch:
                         client.ack(delivery.mid, delivery.qos)
-                await self._roll_up_if_due()
+                self._roll_up_if_due()
         finally:
             _disconnect(client, end_session)
+            await self._roll_up_the_rest()
 
-    async def _roll_up_if_due(self, force: bool = False) -> None:
-        """Recompute the hourly rollups of the hours this worker stored messages for."""
+    def _roll_up_if_due(self) -> None:
+        """Start recomputing the hourly rollups of the hours this worker stored messages for,
+        beside the writes: done in line, a rollup of 200 machines held every batch for seconds
+        (docs/performance.md, "Rollups beside the writes")."""
         due = time.monotonic() - self._rolled_at >= self.rollup_every_s
-        if not self._dirty_hours or not (due or force):
+        if not self._dirty_hours or not due or self._rolling_now():
+            return
+        self._rolling = asyncio.create_task(self._roll_up())
+
+    async def _roll_up_the_rest(self) -> None:
+        """At the end: the hours stored since the last rollup are rolled up too."""
+        if self._rolling is not None:
+            await self._rolling
+        await self._roll_up()
+
+    def _rolling_now(self) -> bool:
+        return self._rolling is not None and not self._rolling.done()
+
+    async def _roll_up(self) -> None:
+        if not self._dirty_hours:
             return
         dirty, self._dirty_hours = self._dirty_hours, set()
         by_machine: dict[int, set[int]] = {}
