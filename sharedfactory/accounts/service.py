@@ -176,7 +176,7 @@ async def viewer_for(token: str | None) -> Viewer | None:
 
 
 # Built once: Piccolo copies a joined column on every attribute access, which cost a fifth of
-# the server's time under load (docs/performance.md, "Query columns built once").
+# the server's time under load (docs/performance.md, "Load: the second profile").
 _VIEWER_COLUMNS = (
     Session.user.as_alias("user_id"),
     Session.user.email.as_alias("email"),

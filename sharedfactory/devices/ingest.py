@@ -144,7 +144,7 @@ class IngestWorker:
     def _roll_up_if_due(self) -> None:
         """Start recomputing the hourly rollups of the hours this worker stored messages for,
         beside the writes: done in line, a rollup of 200 machines held every batch for seconds
-        (docs/performance.md, "Rollups beside the writes")."""
+        (docs/telemetry.md, "Rollups")."""
         due = time.monotonic() - self._rolled_at >= self.rollup_every_s
         if not self._dirty_hours or not due or self._rolling_now():
             return
