@@ -5,8 +5,8 @@ refuses, with the nearest slots to move each to (the move itself is
 `POST /api/v1/bookings/{booking}/move`).
 
 Auditors, UMKM and other houses' operators are refused (a guard, `facilities.scope`) before the
-body is read. A write answers with `conflicts`:
-every live booking the calendar refuses after it. Every refusal names its field.
+body is read. A write answers with `conflicts`: every live booking the calendar refuses after it.
+Every refusal names its field.
 """
 
 from __future__ import annotations
