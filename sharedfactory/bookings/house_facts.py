@@ -84,7 +84,10 @@ async def _load(
     houses = {row["house_pk"] for row in rows}
     return HouseStatic(
         rows=rows,
-        rules=await BookingRules.select().where(BookingRules.house.is_in(list(houses))).run(),
+        rules=await BookingRules.select()
+        .where(BookingRules.house.is_in(list(houses)))
+        .order_by(BookingRules._meta.primary_key)  # the first row if a house has two defaults
+        .run(),
         opening=await _by_weekday(houses),
         holidays=await _holidays(houses),
         shifts=await _shifts(pks),

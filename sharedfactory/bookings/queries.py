@@ -98,7 +98,8 @@ async def list_bookings(viewer: Viewer, f: BookingFilter) -> tuple[int, list[Boo
     query = scoped(Booking.select(*COLUMNS), viewer)
     for condition in conditions:
         count_query, query = count_query.where(condition), query.where(condition)
-    rows = await query.order_by(Booking.starts_at).limit(f.limit).offset(f.offset).run()
+    ordered = query.order_by(Booking.starts_at, Booking._meta.primary_key)  # pages never overlap
+    rows = await ordered.limit(f.limit).offset(f.offset).run()
     return await count_query.run(), [booking_out(row) for row in rows]
 
 

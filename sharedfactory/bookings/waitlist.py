@@ -71,6 +71,7 @@ async def expire_offers(now: datetime) -> list[tuple[str, datetime, datetime]]:
             WaitlistEntry.ends_at,
         )
         .where(WaitlistEntry.status == "offered", WaitlistEntry.offered_until <= now)
+        .order_by(WaitlistEntry._meta.primary_key)  # re-offered in the order they were made
         .run()
     )
     await (

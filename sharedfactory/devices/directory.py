@@ -73,9 +73,14 @@ class MachineDirectory:
 
 async def _limits_by_type() -> dict[int, tuple[ValueLimit, ...]]:
     result: dict[int, list[ValueLimit]] = {}
-    rows = await QualityLimit.select(
-        *QualityLimit.all_columns(), QualityLimit.product_class.code.as_alias("class_code")
-    ).run()
+    # In the catalogue's order: it is the order of a sealed record's checks (and so of its hash).
+    rows = (
+        await QualityLimit.select(
+            *QualityLimit.all_columns(), QualityLimit.product_class.code.as_alias("class_code")
+        )
+        .order_by(QualityLimit._meta.primary_key)
+        .run()
+    )
     for row in rows:
         result.setdefault(row["machine_type"], []).append(
             ValueLimit(

@@ -122,7 +122,7 @@ async def live_board(house: str) -> list[dict[str, Any]]:
     alarms = (
         await Alarm.select()
         .where(Alarm.machine.is_in(ids) & Alarm.closed_ms.is_null())
-        .order_by(Alarm.opened_ms, ascending=False)
+        .order_by(Alarm.opened_ms, Alarm._meta.primary_key, ascending=False)
         .run()
     )
     board = []

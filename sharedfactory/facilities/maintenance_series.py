@@ -65,6 +65,7 @@ async def _refuse_overlap(
             MaintenanceWindow.starts_at < ends,
             MaintenanceWindow.ends_at > starts,
         )
+        .order_by(PK)
         .first()
         .run()
     )

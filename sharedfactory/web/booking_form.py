@@ -153,6 +153,7 @@ async def defaults(viewer: Viewer, options: Options, today: date) -> dict[str, s
         row = (
             await Permit.select(Permit.product)
             .where(Permit.business.code == viewer.business)
+            .order_by(Permit._meta.primary_key)  # the first permit, not the storage order's
             .first()
             .run()
         )

@@ -94,6 +94,7 @@ async def defaults(viewer: Viewer, options: RequestOptions, today: date) -> dict
     row = (
         await Permit.select(Permit.product)
         .where(Permit.business.code == (viewer.business or ""))
+        .order_by(Permit._meta.primary_key)  # the first permit, not the storage order's
         .first()
         .run()
     )
