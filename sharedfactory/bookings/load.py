@@ -24,6 +24,8 @@ from sharedfactory.bookings.tables import (
     TariffTier,
     Training,
     WaitlistEntry,
+    booking_business_code,
+    booking_house_code,
 )
 from sharedfactory.businesses.tables import Business, Permit
 from sharedfactory.facilities.tables import (
@@ -69,8 +71,6 @@ _TAKEN_COLUMNS = (
     Booking.product_class.code.as_alias("class_code"),
     Booking.product_class.halal.as_alias("halal"),
 )
-_business_code = Booking.business.code
-_house_code = Booking.machine._.house._.code
 
 
 async def _taken(machine_pks: list[int], since: datetime, until: datetime) -> list[dict[str, Any]]:
@@ -228,8 +228,8 @@ async def _booked(code: str, house: str, since: datetime, until: datetime) -> tu
     booked = (
         await Booking.select(Booking.starts_at, Booking.ends_at, Booking.code)
         .where(
-            _business_code == code,
-            _house_code == house,
+            booking_business_code == code,
+            booking_house_code == house,
             Booking.status.is_in(list(HOLDING_STATUSES)),
             Booking.starts_at < until + timedelta(days=7),
             Booking.ends_at > since - timedelta(days=7),
