@@ -135,8 +135,10 @@ def _iso(moment: datetime, zone: str) -> str:
 
 
 def _changeover(machine: MachineFacts) -> dict[str, dict[str, int]]:
-    """Cleaning between classes; the house's buffer is the least gap between any two runs."""
-    classes = {a for a, _b in machine.changeover} | {b for _a, b in machine.changeover}
+    """Cleaning between classes; the house's buffer is the least gap between any two runs.
+    Sorted: a set's order changes with each process's string hashing, and the stored problem
+    (and so the plan) must not."""
+    classes = sorted({a for a, _b in machine.changeover} | {b for _a, b in machine.changeover})
     buffer = machine.rules.buffer_minutes
     table: dict[str, dict[str, int]] = {}
     for a in classes:

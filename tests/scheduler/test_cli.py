@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -10,9 +11,10 @@ from tests.scheduler.factories import machine, problem_json, request, simple, ta
 pytestmark = pytest.mark.pure
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, hash_seed: str | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "sharedfactory.scheduler.command", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    env = None if hash_seed is None else os.environ | {"PYTHONHASHSEED": hash_seed}
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False)
 
 
 def write(tmp_path, data, name="problem.json"):
@@ -78,3 +80,30 @@ def test_help_names_the_command():
     done = run("--help")
     assert done.returncode == 0
     assert "usage: sharedfactory schedule" in done.stdout
+
+
+def test_same_schedule_whatever_the_hash_seed(tmp_path):
+    """Sets of class names and ids must not steer the schedule: each process hashes strings
+    with its own seed."""
+    classes = ["halal", "non_halal", "pork"]
+    table = {
+        a: {b: 15 * (i + j + 1) for j, b in enumerate(classes) if b != a}
+        for i, a in enumerate(classes)
+    }
+    machines = [machine(m, changeover=table, initial_class="halal") for m in ("m1", "m2")]
+    requests = [
+        request(
+            f"r{n}", [task(f"r{n}/t", {"m1": 40 + n, "m2": 45 + n}, cls=classes[n % 3])], due=60
+        )
+        for n in range(5)
+    ]
+    path = write(tmp_path, problem_json(machines, requests))
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        done = run(path, "--time-limit", "10", hash_seed=seed)
+        assert done.returncode == 0, done.stderr
+        solution = json.loads(done.stdout)
+        solution.pop("seconds")
+        assert solution["status"] == "optimal"
+        outputs.add(json.dumps(solution, sort_keys=True))
+    assert len(outputs) == 1
