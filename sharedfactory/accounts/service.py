@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from sharedfactory.accounts.tables import ROLES, Session, User
 from sharedfactory.businesses.tables import Business
+from sharedfactory.db.raw import fetch, name
 from sharedfactory.facilities.tables import House
 from sharedfactory.fresh import FreshCache
 
@@ -175,24 +176,19 @@ async def viewer_for(token: str | None) -> Viewer | None:
     return None
 
 
-# Built once: Piccolo copies a joined column on every attribute access, which cost a fifth of
-# the server's time under load (docs/performance.md, "Load: the second profile").
-_VIEWER_COLUMNS = (
-    Session.user.as_alias("user_id"),
-    Session.user.email.as_alias("email"),
-    Session.user.role.as_alias("role"),
-    Session.user._.house._.code.as_alias("house"),
-    Session.user._.business._.code.as_alias("business"),
-    Session.user.active.as_alias("active"),
-    Session.csrf_token,
-    Session.expires_at,
+_VIEWER_SQL = (
+    'SELECT s."user" AS user_id, u.email, u.role, h.code AS house, b.code AS business,'
+    " u.active, s.csrf_token, s.expires_at"
+    f' FROM {name(Session)} AS s JOIN {name(User)} AS u ON u.id = s."user"'
+    f" LEFT JOIN {name(House)} AS h ON h.id = u.house"
+    f" LEFT JOIN {name(Business)} AS b ON b.id = u.business"
+    " WHERE s.token_hash = {} LIMIT 1"
 )
 
 
 async def _session_viewer(token_hash: str) -> tuple[Viewer, datetime] | None:
-    row = (
-        await Session.select(*_VIEWER_COLUMNS).where(Session.token_hash == token_hash).first().run()
-    )
+    rows = await fetch(Session, _VIEWER_SQL, token_hash)
+    row = rows[0] if rows else None
     if row is None or not row["active"] or row["expires_at"] <= datetime.now(UTC):
         return None
     viewer = Viewer(

@@ -14,6 +14,7 @@ from sharedfactory.bookings.facts import HouseRules
 from sharedfactory.bookings.fresh import FreshCache, forget_cached_facts, settled_cache
 from sharedfactory.bookings.stamped import StampedCache, recent_stamp
 from sharedfactory.bookings.tables import HOLDING_STATUSES, Booking, BookingRules
+from sharedfactory.db.raw import fetch, is_in, name
 from sharedfactory.facilities.tables import (
     Holiday,
     Machine,
@@ -21,7 +22,7 @@ from sharedfactory.facilities.tables import (
     OperatorMachine,
     OperatorShift,
 )
-from sharedfactory.products.tables import Changeover
+from sharedfactory.products.tables import Changeover, ProductClass
 
 TTL_S = 10.0
 Spans = dict[int, tuple[tuple[time, time], ...]]
@@ -125,7 +126,6 @@ _MACHINE_COLUMNS = (
 )
 _house_code = Machine.house.code
 _type_code = Machine.machine_type.code
-_contains_pork = Booking.product_class.contains_pork
 
 
 async def _machine_rows(
@@ -182,15 +182,16 @@ async def _shifts(machine_pks: list[int]) -> dict[int, dict[int, tuple[tuple[tim
 
 
 async def _pork_machines(machine_pks: list[int]) -> set[int]:
-    rows = (
-        await Booking.select(Booking.machine)
-        .where(
-            Booking.machine.is_in(machine_pks),
-            _contains_pork == True,  # noqa: E712
-            Booking.status.is_in(list(HOLDING_STATUSES)),
-        )
-        .run()
+    if not machine_pks:
+        return set()
+    holding = list(HOLDING_STATUSES)
+    sql = (
+        f"SELECT DISTINCT b.machine FROM {name(Booking)} AS b"
+        f" JOIN {name(ProductClass)} AS pc ON pc.id = b.product_class"
+        f" WHERE {is_in('b.machine', machine_pks)} AND pc.contains_pork = {{}}"
+        f" AND {is_in('b.status', holding)}"
     )
+    rows = await fetch(Booking, sql, *machine_pks, True, *holding)
     return {row["machine"] for row in rows}
 
 

@@ -24,13 +24,10 @@ from sharedfactory.bookings.tables import (
     TariffTier,
     Training,
     WaitlistEntry,
-    booking_business_code,
-    booking_house_code,
 )
 from sharedfactory.businesses.tables import Business, Permit
-from sharedfactory.facilities.tables import (
-    MaintenanceWindow,
-)
+from sharedfactory.db.raw import fetch, is_in, name
+from sharedfactory.facilities.tables import House, Machine, MaintenanceWindow
 from sharedfactory.products.tables import ProductClass
 
 PAD = timedelta(days=1)  # neighbours just outside the window still need their cleaning gap
@@ -61,30 +58,23 @@ async def product_kind(code: str) -> ProductKind:
     return kind
 
 
-# Built once (see accounts.service._VIEWER_COLUMNS): joined columns are copied on each access.
-_TAKEN_COLUMNS = (
-    Booking.code,
-    Booking.machine,
-    Booking.starts_at,
-    Booking.ends_at,
-    Booking.released_at,
-    Booking.product_class.code.as_alias("class_code"),
-    Booking.product_class.halal.as_alias("halal"),
+_HOLDING = list(HOLDING_STATUSES)
+_TAKEN_SQL = (
+    "SELECT b.code, b.machine, b.starts_at, b.ends_at, b.released_at,"
+    " pc.code AS class_code, pc.halal AS halal"
+    f" FROM {name(Booking)} AS b JOIN {name(ProductClass)} AS pc ON pc.id = b.product_class"
+    " WHERE {machines} AND {statuses} AND b.starts_at < {{}} AND b.ends_at > {{}}"
+    " ORDER BY b.starts_at"
 )
 
 
 async def _taken(machine_pks: list[int], since: datetime, until: datetime) -> list[dict[str, Any]]:
-    return await (
-        Booking.select(*_TAKEN_COLUMNS)
-        .where(
-            Booking.machine.is_in(machine_pks),
-            Booking.status.is_in(list(HOLDING_STATUSES)),
-            Booking.starts_at < until + PAD,
-            Booking.ends_at > since - PAD,
-        )
-        .order_by(Booking.starts_at)
-        .run()
+    if not machine_pks:
+        return []
+    sql = _TAKEN_SQL.format(
+        machines=is_in("b.machine", machine_pks), statuses=is_in("b.status", _HOLDING)
     )
+    return await fetch(Booking, sql, *machine_pks, *_HOLDING, until + PAD, since - PAD)
 
 
 async def machine_facts(
@@ -116,29 +106,27 @@ async def _machine_facts(
     since: datetime, until: datetime, now: datetime, static: HouseStatic
 ) -> list[MachineFacts]:
     pks = [row["pk"] for row in static.rows]
-    maintenance = (
-        await MaintenanceWindow.select()
-        .where(
-            MaintenanceWindow.machine.is_in(pks),
-            MaintenanceWindow.starts_at < until,
-            MaintenanceWindow.ends_at > since,
-        )
-        .run()
+    if not pks:
+        return []
+    machines = is_in("machine", pks)
+    maintenance = await fetch(
+        MaintenanceWindow,
+        f"SELECT machine, starts_at, ends_at FROM {name(MaintenanceWindow)}"
+        f" WHERE {machines} AND starts_at < {{}} AND ends_at > {{}} ORDER BY starts_at",
+        *pks,
+        until,
+        since,
     )
     taken = await _taken(pks, since, until)
-    held = (
-        await WaitlistEntry.select(
-            WaitlistEntry.machine,
-            WaitlistEntry.starts_at,
-            WaitlistEntry.ends_at,
-            WaitlistEntry.business.code.as_alias("holder"),
-        )
-        .where(
-            WaitlistEntry.machine.is_in(pks),
-            WaitlistEntry.status == "offered",
-            WaitlistEntry.offered_until > now,
-        )
-        .run()
+    held = await fetch(
+        WaitlistEntry,
+        "SELECT w.machine, w.starts_at, w.ends_at, b.code AS holder"
+        f" FROM {name(WaitlistEntry)} AS w JOIN {name(Business)} AS b ON b.id = w.business"
+        f" WHERE w.{machines} AND w.status = {{}} AND w.offered_until > {{}}"
+        " ORDER BY w.starts_at",
+        *pks,
+        "offered",
+        now,
     )
     return [_machine(row, static, maintenance, taken, held) for row in static.rows]
 
@@ -224,18 +212,18 @@ async def _settled(code: str, house: str, cached: bool, stamp: int | None) -> Bu
     return await _stamped_business.load((code, house), as_of, lambda: _business_static(code, house))
 
 
+_BOOKED_SQL = (
+    "SELECT b.starts_at, b.ends_at, b.code"
+    f" FROM {name(Booking)} AS b JOIN {name(Business)} AS u ON u.id = b.business"
+    f" JOIN {name(Machine)} AS m ON m.id = b.machine JOIN {name(House)} AS h ON h.id = m.house"
+    " WHERE u.code = {{}} AND h.code = {{}} AND {statuses}"
+    " AND b.starts_at < {{}} AND b.ends_at > {{}} ORDER BY b.starts_at"
+).format(statuses=is_in("b.status", _HOLDING))
+
+
 async def _booked(code: str, house: str, since: datetime, until: datetime) -> tuple[Span, ...]:
-    booked = (
-        await Booking.select(Booking.starts_at, Booking.ends_at, Booking.code)
-        .where(
-            booking_business_code == code,
-            booking_house_code == house,
-            Booking.status.is_in(list(HOLDING_STATUSES)),
-            Booking.starts_at < until + timedelta(days=7),
-            Booking.ends_at > since - timedelta(days=7),
-        )
-        .run()
-    )
+    week = timedelta(days=7)
+    booked = await fetch(Booking, _BOOKED_SQL, code, house, *_HOLDING, until + week, since - week)
     return tuple(Span(b["starts_at"], b["ends_at"], b["code"]) for b in booked)
 
 
