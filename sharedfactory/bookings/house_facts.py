@@ -184,14 +184,13 @@ async def _shifts(machine_pks: list[int]) -> dict[int, dict[int, tuple[tuple[tim
 async def _pork_machines(machine_pks: list[int]) -> set[int]:
     if not machine_pks:
         return set()
-    holding = list(HOLDING_STATUSES)
     sql = (
         f"SELECT DISTINCT b.machine FROM {name(Booking)} AS b"
         f" JOIN {name(ProductClass)} AS pc ON pc.id = b.product_class"
         f" WHERE {is_in('b.machine', machine_pks)} AND pc.contains_pork = {{}}"
-        f" AND {is_in('b.status', holding)}"
+        f" AND {is_in('b.status', HOLDING_STATUSES)}"
     )
-    rows = await fetch(Booking, sql, *machine_pks, True, *holding)
+    rows = await fetch(Booking, sql, *machine_pks, True, *HOLDING_STATUSES)
     return {row["machine"] for row in rows}
 
 

@@ -58,7 +58,6 @@ async def product_kind(code: str) -> ProductKind:
     return kind
 
 
-_HOLDING = list(HOLDING_STATUSES)
 _TAKEN_SQL = (
     "SELECT b.code, b.machine, b.starts_at, b.ends_at, b.released_at,"
     " pc.code AS class_code, pc.halal AS halal"
@@ -72,9 +71,9 @@ async def _taken(machine_pks: list[int], since: datetime, until: datetime) -> li
     if not machine_pks:
         return []
     sql = _TAKEN_SQL.format(
-        machines=is_in("b.machine", machine_pks), statuses=is_in("b.status", _HOLDING)
+        machines=is_in("b.machine", machine_pks), statuses=is_in("b.status", HOLDING_STATUSES)
     )
-    return await fetch(Booking, sql, *machine_pks, *_HOLDING, until + PAD, since - PAD)
+    return await fetch(Booking, sql, *machine_pks, *HOLDING_STATUSES, until + PAD, since - PAD)
 
 
 async def machine_facts(
@@ -218,12 +217,14 @@ _BOOKED_SQL = (
     f" JOIN {name(Machine)} AS m ON m.id = b.machine JOIN {name(House)} AS h ON h.id = m.house"
     " WHERE u.code = {{}} AND h.code = {{}} AND {statuses}"
     " AND b.starts_at < {{}} AND b.ends_at > {{}} ORDER BY b.starts_at"
-).format(statuses=is_in("b.status", _HOLDING))
+).format(statuses=is_in("b.status", HOLDING_STATUSES))
 
 
 async def _booked(code: str, house: str, since: datetime, until: datetime) -> tuple[Span, ...]:
     week = timedelta(days=7)
-    booked = await fetch(Booking, _BOOKED_SQL, code, house, *_HOLDING, until + week, since - week)
+    booked = await fetch(
+        Booking, _BOOKED_SQL, code, house, *HOLDING_STATUSES, until + week, since - week
+    )
     return tuple(Span(b["starts_at"], b["ends_at"], b["code"]) for b in booked)
 
 
