@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sharedfactory.accounts.service import Viewer
 from sharedfactory.bookings.schemas import BookingOut
-from sharedfactory.bookings.tables import Booking, booking_business_code, booking_house_code
+from sharedfactory.bookings.tables import Booking
 from sharedfactory.i18n.formats import period
 
 COLUMNS = (
@@ -73,8 +73,12 @@ def scoped_to(query: Any, viewer: Viewer, business_code: Any, house_code: Any) -
     return query
 
 
+_business_code = Booking.business.code  # built once: joined columns are copied on each access
+_house_code = Booking.machine._.house._.code
+
+
 def scoped(query: Any, viewer: Viewer) -> Any:
-    return scoped_to(query, viewer, booking_business_code, booking_house_code)
+    return scoped_to(query, viewer, _business_code, _house_code)
 
 
 async def list_bookings(viewer: Viewer, f: BookingFilter) -> tuple[int, list[BookingOut]]:
@@ -83,9 +87,9 @@ async def list_bookings(viewer: Viewer, f: BookingFilter) -> tuple[int, list[Boo
         for wanted, condition in (
             (f.since, Booking.ends_at > f.since),
             (f.until, Booking.starts_at < f.until),
-            (f.house, booking_house_code == f.house),
+            (f.house, _house_code == f.house),
             (f.machine, Booking.machine.code == f.machine),
-            (f.business, booking_business_code == f.business),
+            (f.business, _business_code == f.business),
             (f.status, Booking.status == f.status),
         )
         if wanted is not None

@@ -170,9 +170,3 @@ class FactsStamp(Table, tablename="facts_stamp"):
     trainings and tariff tiers (`bookings.stamped`). Any writer, any process, is counted."""
 
     n = BigInt(null=False, default=0)
-
-
-# A booking's UMKM and house code, built once for the hot queries (`load`, `queries`): Piccolo
-# copies a joined column on every attribute access.
-booking_business_code = Booking.business.code
-booking_house_code = Booking.machine._.house._.code
