@@ -33,12 +33,16 @@ lint:
 typecheck:
 	$(UV) run mypy
 
+# Two workers (pytest-xdist), each with its own database, broker and server; a module stays on
+# one worker (its fixtures and its order hold) and the heavy modules start first.
+PYTEST := $(UV) run pytest -q -n 2 --dist loadfile --no-loadscope-reorder
+
 pytest-sqlite:
-	$(UV) run pytest -q
+	$(PYTEST)
 
 # The same suite on a throwaway PostgreSQL cluster, less the pure packages (no database there).
 pytest-postgres:
-	SHAREDFACTORY_TEST_DATABASE=postgres $(UV) run pytest -q -m "not pure"
+	SHAREDFACTORY_TEST_DATABASE=postgres $(PYTEST) -m "not pure"
 
 # Front-end packages from npm, copied into web/static/vendor (committed; no CDN at run time).
 vendor:

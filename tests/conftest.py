@@ -1,5 +1,6 @@
-"""Fixtures: one real database per test session (SQLite file, or a throwaway PostgreSQL
-cluster when SHAREDFACTORY_TEST_DATABASE=postgres), migrated and seeded with the demo."""
+"""Fixtures: one real database per test session, so one per worker under `make test`'s `-n 2`
+(SQLite file, or a throwaway PostgreSQL cluster when SHAREDFACTORY_TEST_DATABASE=postgres),
+migrated and seeded with the demo."""
 
 from __future__ import annotations
 
@@ -28,11 +29,14 @@ SECRET = "test-secret-key"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests of pure packages need no database: mark them so the PostgreSQL run skips them."""
+    """Tests of pure packages need no database: mark them so the PostgreSQL run skips them.
+    Heavy modules go first, whole, so that no worker of `-n 2` is left alone with one at the end."""
     for item in items:
         parts = Path(str(item.fspath)).parts
         if any(folder in parts for folder in PURE_FOLDERS):
             item.add_marker(pytest.mark.pure)
+    heavy = {item.path for item in items if item.get_closest_marker("heavy")}
+    items.sort(key=lambda item: item.path not in heavy)
 
 
 def database_engine_name() -> str:

@@ -14,10 +14,13 @@ import pytest
 from tests.conftest import LOGINS, database_engine_name
 from tests.support.server import free_port
 
-pytestmark = pytest.mark.skipif(
-    database_engine_name() != "sqlite",
-    reason="the demo runs on the embedded SQLite database",
-)
+pytestmark = [
+    pytest.mark.heavy,
+    pytest.mark.skipif(
+        database_engine_name() != "sqlite",
+        reason="the demo runs on the embedded SQLite database",
+    ),
+]
 
 
 def get_json(url: str, cookie: str = ""):

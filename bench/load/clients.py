@@ -36,12 +36,20 @@ SEARCH_DAYS = 2
 PROBE_EVERY_S = 0.5
 CARD = re.compile(r'data-machine="([^"]+)".*?a clock ([0-9.]+,[0-9]) s', re.S)  # one card
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+WINDOW_S = 30
 
 
 @dataclass
 class Route:
+    started: float  # the run's start, which the windows count from
     latencies_ms: list[float] = field(default_factory=list)
     statuses: Counter[str] = field(default_factory=Counter)
+    windows: dict[int, list[float]] = field(default_factory=dict)  # by when the request was sent
+
+    def took(self, sent: float) -> None:
+        latency_ms = (time.perf_counter() - sent) * 1000
+        self.latencies_ms.append(latency_ms)
+        self.windows.setdefault(int((sent - self.started) // WINDOW_S), []).append(latency_ms)
 
     def figures(self) -> dict[str, Any]:
         count = sum(self.statuses.values())
@@ -54,6 +62,9 @@ class Route:
             "p50_ms": percentile(self.latencies_ms, 0.50),
             "p95_ms": percentile(self.latencies_ms, 0.95),
             "p99_ms": percentile(self.latencies_ms, 0.99),
+            "p95_ms_by_window": [
+                (k * WINDOW_S, percentile(v, 0.95)) for k, v in sorted(self.windows.items())
+            ],
         }
 
 
@@ -64,16 +75,20 @@ class Measures:
     board_events: int = 0
     refusals: Counter[str] = field(default_factory=Counter)
     no_slot: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    def route(self, name: str) -> Route:
+        return self.routes.setdefault(name, Route(started=self.started))
 
     async def call(self, route: str, request: Awaitable[httpx.Response]) -> httpx.Response | None:
-        found = self.routes.setdefault(route, Route())
+        found = self.route(route)
         sent = time.perf_counter()
         try:
             response = await request
         except httpx.HTTPError as error:
             found.statuses[f"transport:{type(error).__name__}"] += 1
             return None
-        found.latencies_ms.append((time.perf_counter() - sent) * 1000)
+        found.took(sent)
         found.statuses[str(response.status_code)] += 1
         return response
 
@@ -150,7 +165,7 @@ async def operator(
 
 async def _stream(who: Operator, http: httpx.AsyncClient, measures: Measures, stop: float) -> None:
     """The SSE stream, reopened if it ends; its latency is the time to the first event."""
-    route = measures.routes.setdefault("GET live stream, first event", Route())
+    route = measures.route("GET live stream, first event")
     while time.monotonic() < stop:
         sent = time.perf_counter()
         seen: dict[str, str] = {}
@@ -164,7 +179,7 @@ async def _stream(who: Operator, http: httpx.AsyncClient, measures: Measures, st
                         data.append(line[5:].removeprefix(" "))
                     elif not line and data:
                         if first:
-                            route.latencies_ms.append((time.perf_counter() - sent) * 1000)
+                            route.took(sent)
                             first = False
                         _board_event("\n".join(data), seen, measures)
                         data = []

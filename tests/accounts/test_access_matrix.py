@@ -33,6 +33,8 @@ from tests.accounts.test_auditor_reads_only import changed_tables, snapshot
 from tests.conftest import booking_monday, log_in
 from tests.support.routes import AppRoute, app_routes
 
+pytestmark = pytest.mark.heavy
+
 DENIED = frozenset({401, 403})
 LOG_OUT = frozenset({("POST", "/logout"), ("POST", "/api/v1/auth/logout")})
 HIDDEN = frozenset({404})

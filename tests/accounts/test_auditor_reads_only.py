@@ -25,6 +25,8 @@ from tests.conftest import booking_monday, log_in
 from tests.support.routes import AppRoute as WriteRoute
 from tests.support.routes import write_routes
 
+pytestmark = pytest.mark.heavy
+
 SKIPPED_PREFIXES = ("/static", "/schema")  # static files and the OpenAPI docs: GET only
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 CSRF_REFUSAL = "CSRF token verification failed"  # Litestar's CSRF middleware, also a 403

@@ -28,10 +28,13 @@ from tests.support.postgres import empty_database
 from tests.support.server import server_process
 from tests.test_cli import run
 
-pytestmark = pytest.mark.skipif(
-    database_engine_name() != "postgres",
-    reason="stops the PostgreSQL server (SQLite: see tests/db/test_disk_full.py)",
-)
+pytestmark = [
+    pytest.mark.heavy,
+    pytest.mark.skipif(
+        database_engine_name() != "postgres",
+        reason="stops the PostgreSQL server (SQLite: see tests/db/test_disk_full.py)",
+    ),
+]
 ZONE = ZoneInfo("Asia/Jakarta")
 MACHINES = ("sleman-fryer-1", "sleman-fryer-2", "sleman-spinner-1", "sleman-roaster-1")
 WORKERS, AWAY_S, PHASE_S, PACE_S = 6, 4.0, 3.0, 0.3

@@ -16,11 +16,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from sharedfactory.bookings.plan_liveness import ABANDONED
 from sharedfactory.bookings.tables import Booking, FlexibleRequest, Plan
 from tests.conftest import LOGINS, booking_monday
 from tests.support.server import server_process
+
+pytestmark = pytest.mark.heavy
 
 ZONE = ZoneInfo("Asia/Makassar")
 HOUSE = "minahasa-selatan"

@@ -28,6 +28,8 @@ from tests.conftest import LOGINS, SECRET, booking_monday
 from tests.support.server import server_process
 from tests.test_cli import run
 
+pytestmark = pytest.mark.heavy
+
 ZONE = ZoneInfo("Asia/Jakarta")
 CHUNK = b"\0" * (1 << 20)
 

@@ -17,6 +17,8 @@ from tests.devices.conftest import device
 from tests.devices.test_ingest import machine_id
 from tests.support.devices import BASE_TS, eventually, payload, publish
 
+pytestmark = pytest.mark.heavy
+
 TOPIC = "sf/v1/batu-bara/batu-bara-retort-1/telemetry"
 MACHINE = "batu-bara-retort-1"
 

@@ -6,12 +6,15 @@ A schema-valid request may still break a rule the schema cannot say (an end befo
 machine code that names nothing): that answer is a 400 whose `extra` names the field, which the
 `names_the_field` check holds every 400 to."""
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from sharedfactory.accounts.service import open_session
 from sharedfactory.accounts.tables import User
 from tests.conftest import LOGINS
+
+pytestmark = pytest.mark.heavy
 
 
 def names_the_field(_ctx, response, _case):

@@ -39,6 +39,8 @@ from tests.support.hostile import (
     url_value,
 )
 
+pytestmark = pytest.mark.heavy
+
 HOUSE, MACHINE, OPERATOR = "sleman", "sleman-fryer-1", "op-sleman-sri"
 BUSINESS = "keripik-salak-pondoh-bu-sri"  # umkm_sri's
 NOWHERE, NOWHERE_ID, FAR_DAY = "tidak-ada", 2**31 - 1, "2099-01-05"

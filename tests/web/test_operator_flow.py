@@ -41,7 +41,7 @@ from tests.web.operator_flow_support import (
 )
 from tests.web.test_house_calendar_pages import in_thread
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.heavy]
 
 TIMELINE = f"/rumah/{HOUSE}/jadwal"
 PLANS = f"/rumah/{HOUSE}/rencana"
