@@ -21,6 +21,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from sharedfactory import __version__
 from sharedfactory.accounts.deps import VIEWER_DEPENDENCIES
+from sharedfactory.accounts.service import keep_viewers
 from sharedfactory.accounts.web import AuthApi, LoginPages, login_rate_limit
 from sharedfactory.bookings.api import BookingApi
 from sharedfactory.bookings.calendar_api import CalendarApi
@@ -86,8 +87,13 @@ def create_app(
 ) -> Litestar:
     """`connection_pool=False` keeps PostgreSQL connections per query, for callers (tests) that
     also query from another event loop than the app's. `booking_sweep_s=None` turns off the
-    background release of no-shows (tests that release them by hand)."""
+    background release of no-shows (tests that release them by hand). One of several worker
+    processes (`settings.web_workers`) keeps no viewer between requests, counts its share of the
+    login attempts, and sweeps only while it holds the data directory's sweeper lock."""
     engine = use_database(settings.database_url)
+    workers = settings.web_workers
+    keep_viewers(workers == 1)
+    sweep_turn = settings.data_dir / "sweeper.lock" if workers > 1 else None
     return Litestar(
         route_handlers=[
             Pages,
@@ -139,7 +145,7 @@ def create_app(
         lifespan=[
             *([_database_lifespan(engine)] if connection_pool else []),
             *outbox_lifespans(settings),
-            *([booking_sweeper(booking_sweep_s)] if booking_sweep_s else []),
+            *([booking_sweeper(booking_sweep_s, sweep_turn)] if booking_sweep_s else []),
         ],
         debug=False,
         logging_config=None,
@@ -160,7 +166,7 @@ def create_app(
         middleware=[
             security_headers,
             refuse_cross_origin_writes,
-            login_rate_limit(login_attempts_per_minute).middleware,
+            login_rate_limit(max(1, login_attempts_per_minute // workers)).middleware,
         ],
     )
 

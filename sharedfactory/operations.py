@@ -8,6 +8,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -112,6 +113,17 @@ def serve(settings: Settings) -> None:
     from sharedfactory.app import create_app
 
     _say(f"serving on http://{settings.host}:{settings.port} (Ctrl-C stops)")
+    if settings.web_workers > 1:
+        settings.resolved_secret_key()  # generated here once, not raced by the workers
+        uvicorn.run(
+            "sharedfactory.asgi:worker_app",
+            factory=True,
+            workers=settings.web_workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+        )
+        return
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 
@@ -138,7 +150,8 @@ async def run_demo(settings: Settings, start: date) -> None:
     from sharedfactory.demo.logins import demo_login_lines
 
     _say("demo logins (role, e-mail, password, scope):\n" + "\n".join(demo_login_lines()))
-    config = uvicorn.Config(create_app(settings), host=settings.host, port=settings.port)
+    one_process = replace(settings, web_workers=1)  # the demo's broker and ingest are in it
+    config = uvicorn.Config(create_app(one_process), host=settings.host, port=settings.port)
     _say(f"serving on http://{settings.host}:{settings.port} (Ctrl-C stops)")
     try:
         await uvicorn.Server(config).serve()

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 DEFAULT_DATABASE_URL = "sqlite:///./sharedfactory.db"
 # Rupiah per kWh: the business tariff of PRODUCT.md, what the reports' energy cost is priced at.
 DEFAULT_ELECTRICITY_TARIFF = Decimal("1444.70")
+MAX_WEB_WORKERS = 64
 
 
 class SettingsError(ValueError):
@@ -30,6 +31,7 @@ class Settings:
     smtp_url: str | None = None
     mail_from: str = "sharedfactory@localhost"
     electricity_tariff: Decimal = DEFAULT_ELECTRICITY_TARIFF
+    web_workers: int = 1
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -44,6 +46,7 @@ class Settings:
             smtp_url=env.get("SHAREDFACTORY_SMTP_URL") or None,
             mail_from=env.get("SHAREDFACTORY_MAIL_FROM") or "sharedfactory@localhost",
             electricity_tariff=_tariff(env.get("SHAREDFACTORY_ELECTRICITY_TARIFF")),
+            web_workers=_workers(env.get("SHAREDFACTORY_WEB_WORKERS", "1")),
         )
         settings.check()
         return settings
@@ -78,14 +81,30 @@ class Settings:
         path = self.data_dir / "secret_key"
         if not path.exists():
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+            draft = path.with_name(f"secret_key.{os.getpid()}")
+            with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+                f.write(secrets.token_urlsafe(48))
+            try:  # a link appears whole or not at all: processes starting together read one key
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
         return path.read_text().strip()
 
 
 def _port(raw: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"SHAREDFACTORY_PORT: {raw!r} is not a TCP port (1-65535)")
+    return int(raw)
+
+
+def _workers(raw: str) -> int:
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_WEB_WORKERS:
+        raise SettingsError(
+            f"SHAREDFACTORY_WEB_WORKERS: {raw!r} is not a number of web server processes "
+            f"(1-{MAX_WEB_WORKERS})"
+        )
     return int(raw)
 
 

@@ -57,3 +57,11 @@ def test_the_electricity_tariff_defaults_to_the_business_tariff():
 def test_an_electricity_tariff_that_is_no_price_names_the_variable(value):
     with pytest.raises(SettingsError, match="SHAREDFACTORY_ELECTRICITY_TARIFF"):
         Settings.from_env({"SHAREDFACTORY_ELECTRICITY_TARIFF": value})
+
+
+def test_web_workers_default_to_one_and_refuse_what_is_not_a_count():
+    assert Settings.from_env({}).web_workers == 1
+    assert Settings.from_env({"SHAREDFACTORY_WEB_WORKERS": "4"}).web_workers == 4
+    for value in ("0", "-2", "dua", "65", ""):
+        with pytest.raises(SettingsError, match="SHAREDFACTORY_WEB_WORKERS"):
+            Settings.from_env({"SHAREDFACTORY_WEB_WORKERS": value})

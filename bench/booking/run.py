@@ -137,8 +137,9 @@ def child_server(
 
 
 @contextlib.contextmanager
-def servers(database_url: str, folder: Path) -> Iterator[tuple[str, str, int]]:
-    """(real base URL, plain base URL, the real server's pid)."""
+def servers(database_url: str, folder: Path, workers: int = 1) -> Iterator[tuple[str, str, int]]:
+    """(real base URL, plain base URL, the real server's pid: with `workers` > 1 the
+    supervisor of its worker processes)."""
     real_port, plain_port = free_port(), free_port()
     env = dict(os.environ) | {
         "SHAREDFACTORY_DATABASE_URL": database_url,
@@ -147,6 +148,7 @@ def servers(database_url: str, folder: Path) -> Iterator[tuple[str, str, int]]:
         "SHAREDFACTORY_HOST": "127.0.0.1",
         "SHAREDFACTORY_PORT": str(real_port),
         "PYTHONWARNINGS": "ignore",
+        "SHAREDFACTORY_WEB_WORKERS": str(workers),
     }
     env.pop("SHAREDFACTORY_MQTT_URL", None)
     real_args = [sys.executable, "-m", "sharedfactory.cli", "serve"]

@@ -26,7 +26,8 @@ def verdicts(run: JSON) -> dict[str, bool]:
         ),
         "ingest lag p99 < 2 s": lag is not None and lag < TARGET_LAG_MS,
         "memory flat (server, ingest, broker within ±10 %)": all(
-            memory.get(p, {}).get("flat", False) for p in PROCESSES
+            memory.get(p, {}).get("flat", False)
+            for p in (*PROCESSES, *(k for k in memory if k.startswith("server worker")))
         ),
         "no double booking": run["double_bookings"] == 0,
         "no lost message": bool(run["messages"]["none_lost"]),
@@ -95,6 +96,18 @@ def _process_rows(run: JSON) -> list[str]:
     return lines
 
 
+def _cpu_line(run: JSON) -> list[str]:
+    cpu = run.get("cpu")
+    if not cpu:
+        return []
+    shares = ", ".join(f"{name} {cores:.2f}" for name, cores in cpu["cores_by_process"].items())
+    return [
+        "",
+        f"cores busy {cpu['machine_busy_cores']:.2f} of {run['cpus']} "
+        f"(idle {cpu['machine_idle_cores']:.2f}): {shares}",
+    ]
+
+
 def table(run: JSON) -> str:
     o = run["options"]
     head = (
@@ -102,7 +115,15 @@ def table(run: JSON) -> str:
         f" at 1 msg/s, {o['duration']:g} s; {run['cpus']} CPUs shared, load average after"
         f" {run['load_after']:.1f}"
     )
-    lines = [head, "", *_route_rows(run), *_telemetry_rows(run), *_process_rows(run), ""]
+    lines = [
+        head,
+        "",
+        *_route_rows(run),
+        *_telemetry_rows(run),
+        *_process_rows(run),
+        *_cpu_line(run),
+        "",
+    ]
     lines.append(
         f"bookings made {run['bookings_made']:,}; refusals by rule {run['refusals']}; "
         f"searches without a slot {run['searches_without_slot']:,}; "

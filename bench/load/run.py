@@ -40,6 +40,7 @@ from typing import Any
 
 from bench.booking.run import LOGINS, SECRET, database, demo_monday, prepare, say, servers
 from bench.load import clients
+from bench.load.cpu import CpuBudget
 from bench.load.population import (
     Probe,
     add_machines,
@@ -82,6 +83,7 @@ class Options:
     think: float
     poll: float
     publishers: int
+    workers: int
     json_out: Path | None
 
 
@@ -145,7 +147,7 @@ async def bench(options: Options, folder: Path) -> JSON:
         await broker.start()
         db = await RawDb(url).open()
         try:
-            with servers(url, folder) as (real, plain, server_pid):
+            with servers(url, folder, options.workers) as (real, plain, server_pid):
                 say(f"{options.engine}: which demo UMKM may book what (slot searches)")
                 templates = await bookable_templates(demo_monday(), await admin_probe(real))
                 umkm = await add_umkm(options.umkm, demo_monday(), templates, SECRET)
@@ -166,7 +168,7 @@ async def bench(options: Options, folder: Path) -> JSON:
                         "ingest": ingest.pid,
                         "broker": broker.process.pid,
                         "bench (load generator)": os.getpid(),
-                    }
+                    } | server_workers(server_pid)
                     result |= await measured(
                         options, real, plain, umkm, operators, devices, broker, db, pids, folder
                     )
@@ -200,15 +202,18 @@ async def measured(
             broker.port, devices, processes, total, LOAD_SEQ, rate, timeout, "bench.load.machines"
         )
         watch = Processes(pids)
+        budget = CpuBudget()
         lag = IngestLag(db)
         halt = asyncio.Event()
         start = await publishers.go()
         since_ms = int(start * 1000) - 1000
         watch.start()
+        budget.start()
         lagging = asyncio.create_task(lag.run(start, halt))
         say(f"load for {options.duration:g} s")
         measures = await load(options, real, plain, umkm, operators)
         sent = await publishers.results(timeout)
+        cpu = budget.stop({pid: name for name, pid in pids.items()})
         say("clients done; waiting for the ingest to store every message")
         messages = await settle(db, sent["acked"], since_ms)
         halt.set()
@@ -230,7 +235,14 @@ async def measured(
         "double_bookings": await double_bookings(db),
         "bookings_made": routes.get("POST bookings", {}).get("statuses", {}).get("201", 0),
         "processes": memory,
+        "cpu": cpu,
     }
+
+
+def server_workers(server_pid: int) -> dict[str, int]:
+    """The worker processes of a server run with several (`--workers`), by name."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    return {f"server worker {n}": int(pid) for n, pid in enumerate(children, 1)}
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -243,6 +255,7 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--think", type=float, default=3.0, help="UMKM think time, s (3)")
     parser.add_argument("--poll", type=float, default=10.0, help="board page poll, s (10)")
     parser.add_argument("--publishers", type=int, default=4, help="publisher processes (4)")
+    parser.add_argument("--workers", type=int, default=1, help="web server processes (1)")
     parser.add_argument("--json", type=Path, dest="json_out")
     args = parser.parse_args(argv)
     return Options(
@@ -254,6 +267,7 @@ def parse(argv: list[str] | None) -> Options:
         args.think,
         args.poll,
         args.publishers,
+        args.workers,
         args.json_out,
     )
 

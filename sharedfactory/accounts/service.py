@@ -156,6 +156,14 @@ async def close_session(token: str) -> None:
     _viewers.drop(_hash(token))
 
 
+def keep_viewers(keep: bool) -> None:
+    """False when several web processes serve (`SHAREDFACTORY_WEB_WORKERS`): a logout, lockout
+    or changed role in one must hold in every other at once, so none keeps a viewer for its few
+    seconds (one read of the session per request instead)."""
+    _viewers.ttl_s = VIEWER_TTL_S if keep else 0.0
+    _viewers.clear()
+
+
 def forget_viewers() -> None:
     """After a change to users (role, scope, active) made outside `close_session`."""
     _viewers.clear()

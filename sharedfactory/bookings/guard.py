@@ -7,13 +7,19 @@ not FOR UPDATE, which would also hold up every insert that merely refers to the 
 the ingest's telemetry rows, until the booking commits), and
 the `booking_never_twice` exclusion constraint refuses an overlap even from a writer that skips
 this module. SQLite has the `booking_never_twice_*` triggers for the same last word.
+
+Within one process, writers of the same machine or UMKM first queue on an asyncio lock, holding
+no database connection: waiting on the row lock itself held a pooled connection each, so a race
+for one machine's slot took the whole pool from every other request (`docs/performance.md`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import asyncpg
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -22,6 +28,7 @@ from sharedfactory.bookings.fresh import forget_cached_facts, forget_moving_fact
 from sharedfactory.bookings.tables import Booking
 
 NEVER_TWICE = "booking_never_twice"
+_turns: weakref.WeakValueDictionary[tuple[str, int], asyncio.Lock] = weakref.WeakValueDictionary()
 
 
 @asynccontextmanager
@@ -44,13 +51,27 @@ async def _locked(machine_pks: list[int], business_pk: int | None) -> AsyncItera
         async with engine.transaction(transaction_type=TransactionType.immediate):
             yield
         return
-    async with engine.transaction():
+    async with _queued(machine_pks, business_pk), engine.transaction():
         for pk in sorted(machine_pks):  # one order for everyone: no deadlock between writers
             await Booking.raw("SELECT id FROM machine WHERE id = {} FOR NO KEY UPDATE", pk)
         if business_pk is not None:
             await Booking.raw(
                 "SELECT id FROM business WHERE id = {} FOR NO KEY UPDATE", business_pk
             )
+        yield
+
+
+@asynccontextmanager
+async def _queued(machine_pks: list[int], business_pk: int | None) -> AsyncIterator[None]:
+    """This process's writers of these rows one at a time, in the row locks' order."""
+    keys = [("machine", pk) for pk in sorted(machine_pks)]
+    keys += [] if business_pk is None else [("business", business_pk)]
+    async with AsyncExitStack() as stack:
+        for key in keys:
+            turn = _turns.get(key)
+            if turn is None:
+                turn = _turns[key] = asyncio.Lock()
+            await stack.enter_async_context(turn)
         yield
 
 

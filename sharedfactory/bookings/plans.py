@@ -1,8 +1,9 @@
 """Running the optimiser over a house's pending requests, showing the proposal, confirming it.
 
-The solve runs in a worker thread; its progress is kept in memory for the page and the API to
-show while it runs. Confirming books every assignment through the same guarded booking path as
-instant booking: a slot taken in the meantime sends that request back to pending.
+The solve runs in a worker thread; its progress is kept in memory and written to the plan's row
+for the page and the API to show while it runs (`plan_progress`). Confirming books every
+assignment through the same guarded booking path as instant booking: a slot taken in the
+meantime sends that request back to pending.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sharedfactory.bookings.plan_liveness import (
     settle_if_abandoned,
     stamp_json,
 )
+from sharedfactory.bookings.plan_progress import PROGRESS, published
 from sharedfactory.bookings.problem import PendingRequest, build_problem
 from sharedfactory.bookings.requests import COLUMNS, recent_window
 from sharedfactory.bookings.rules import Refusal, _
@@ -35,9 +37,8 @@ from sharedfactory.i18n.catalog import gettext_for
 from sharedfactory.notices.service import notify_business
 from sharedfactory.scheduler.parse import parse_problem
 from sharedfactory.scheduler.solution_json import solution_to_json
-from sharedfactory.scheduler.solve import Progress, solve
+from sharedfactory.scheduler.solve import solve
 
-PROGRESS: dict[int, Progress] = {}
 _RUNNING: set[asyncio.Task[None]] = set()
 MAX_HORIZON = timedelta(days=28)
 
@@ -119,42 +120,43 @@ async def start_plan(house: str, user_id: int | None, now: datetime, time_limit:
     start, end = _horizon(notice, pending, now)
     machines = await machine_facts(start, end, now, house=house)
     problem, left_out = build_problem(machines, pending, start, end)
+    solving = {"left_out": left_out, "runner": stamp_json(runner_stamp(now, time_limit))}
     plan = Plan(
         house=static.rows[0]["house_pk"],
         created_at=now,
         created_by=user_id,
         problem=json.dumps(problem),
-        solution=json.dumps(
-            {"left_out": left_out, "runner": stamp_json(runner_stamp(now, time_limit))}
-        ),
+        solution=json.dumps(solving),
     )
     await plan.save().run()
     plan_id = int(plan.id)  # type: ignore[attr-defined]
     RUNNING_HERE.add(plan_id)
-    task = asyncio.create_task(_solve(plan_id, problem, left_out, time_limit))
+    task = asyncio.create_task(_solve(plan_id, problem, solving, time_limit))
     _RUNNING.add(task)
     task.add_done_callback(_RUNNING.discard)
     return plan_id
 
 
 async def _solve(
-    plan_id: int, problem_json: dict[str, Any], left_out: dict[str, str], time_limit: float
+    plan_id: int, problem_json: dict[str, Any], solving: dict[str, Any], time_limit: float
 ) -> None:
     try:
-        await _solve_and_record(plan_id, problem_json, left_out, time_limit)
+        await _solve_and_record(plan_id, problem_json, solving, time_limit)
     finally:  # also when recording failed (the database away): readers then settle the run
         RUNNING_HERE.discard(plan_id)
         PROGRESS.pop(plan_id, None)
 
 
 async def _solve_and_record(
-    plan_id: int, problem_json: dict[str, Any], left_out: dict[str, str], time_limit: float
+    plan_id: int, problem_json: dict[str, Any], solving: dict[str, Any], time_limit: float
 ) -> None:
+    left_out = solving["left_out"]
     try:
         problem = parse_problem(problem_json)
-        solution = await asyncio.to_thread(
-            solve, problem, "highs", time_limit, lambda p: PROGRESS.__setitem__(plan_id, p)
-        )
+        async with published(plan_id, solving):
+            solution = await asyncio.to_thread(
+                solve, problem, "highs", time_limit, lambda p: PROGRESS.__setitem__(plan_id, p)
+            )
         answer = solution_to_json(solution, problem) | {"left_out": left_out}
         status = "proposed"
     except Exception as error:  # the plan records the failure; the operator sees it

@@ -16,6 +16,7 @@ from sharedfactory.bookings import plans
 from sharedfactory.bookings.api import REFUSED, acting_business, language, now
 from sharedfactory.bookings.changes import ChangeRefused
 from sharedfactory.bookings.load import Missing, UnknownCode
+from sharedfactory.bookings.plan_progress import progress_of
 from sharedfactory.bookings.requests import (
     RequestIn,
     RequestOut,
@@ -96,7 +97,7 @@ def _steps(row: dict[str, Any]) -> list[PlannedStep]:
 
 def plan_out(row: dict[str, Any]) -> PlanOut:
     solution = row["solution"]
-    progress = plans.PROGRESS.get(row["pk"])
+    progress = progress_of(row)
     unserved = [
         {"request": u["request"], "reason": u["reason"]} for u in solution.get("unserved", [])
     ]

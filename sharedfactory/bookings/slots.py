@@ -85,7 +85,16 @@ def free_slots(
     return list(islice(merge(*each, key=lambda s: (s.starts, s.machine)), limit))
 
 
+NEAREST = 3  # alternatives offered with a refusal
 NEAREST_RADII = (timedelta(days=1), timedelta(days=3))  # then the whole range
+
+
+def nearest_window(wish: Wish, now: datetime, day_only: bool = False) -> tuple[datetime, datetime]:
+    """Where `nearest_slots` looks: the whole range, or (`day_only`) its first radius."""
+    if day_only:
+        radius = NEAREST_RADII[0]
+        return max(now, wish.starts - radius), wish.starts + radius + timedelta(seconds=1)
+    return max(now, wish.starts - timedelta(days=7)), wish.starts + timedelta(days=14)
 
 
 def nearest_slots(
@@ -93,16 +102,19 @@ def nearest_slots(
     business: BusinessFacts,
     wish: Wish,
     now: datetime,
-    limit: int = 3,
+    limit: int = NEAREST,
+    day_only: bool = False,
 ) -> list[Slot]:
     """The slots closest in time to a refused wish, within a week before and two weeks after:
     its own machine first, then its siblings. Looked for a day either side first, then three,
     then the whole range: a slot outside a window is farther than any inside it, so the answer
-    is the same as the whole range's, at a fraction of the work when slots are near."""
+    is the same as the whole range's, at a fraction of the work when slots are near.
+    `day_only`: the machines' facts cover only `nearest_window(wish, now, True)`, so look no
+    farther; fewer than `limit` found then says nothing of the whole range."""
     minutes = int((wish.ends - wish.starts) / timedelta(minutes=1))
-    earliest = max(now, wish.starts - timedelta(days=7))
-    latest = wish.starts + timedelta(days=14)
-    for radius in (*NEAREST_RADII, latest - wish.starts + timedelta(days=7)):
+    earliest, latest = nearest_window(wish, now, day_only)
+    radii = NEAREST_RADII[:1] if day_only else (*NEAREST_RADII, latest - wish.starts)
+    for radius in radii:
         since = max(earliest, wish.starts - radius)
         until = min(latest, wish.starts + radius + timedelta(seconds=1))
         query = SlotQuery(

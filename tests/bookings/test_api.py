@@ -81,6 +81,24 @@ async def test_a_slot_is_booked_once_and_a_second_ask_gets_the_reason_and_altern
     assert booked["code"] in {b["code"] for b in listed.json()["items"]}
 
 
+async def test_the_next_booking_may_start_when_the_first_is_released_and_not_a_minute_sooner(
+    client,
+):
+    """A lost race is refused on one read of the machine's bookings (`service._clashes`); the
+    same boundary as the full `taken` rule, buffer included."""
+    await log_in(client, "umkm_siti")
+    first = await client.post("/api/v1/bookings", json=body("batu-bara-kettle-1", at(1, 2, 13)))
+    assert first.status_code == 201, first.text
+    row = await Booking.select(Booking.released_at).where(Booking.code == first.json()["code"])
+    released = row[0]["released_at"]
+    for starts in (at(1, 2, 13), released - timedelta(minutes=1)):
+        early = await client.post("/api/v1/bookings", json=body("batu-bara-kettle-1", starts))
+        assert early.status_code == 409, early.text
+        assert "taken" in {e["key"] for e in early.json()["extra"]}
+    on_time = await client.post("/api/v1/bookings", json=body("batu-bara-kettle-1", released))
+    assert on_time.status_code == 201, on_time.text
+
+
 async def test_a_search_never_offers_what_was_just_booked_or_hides_what_was_just_freed(client):
     """The search's few-seconds caches are dropped by this process's own writes."""
     await log_in(client, "umkm_siti")

@@ -78,3 +78,49 @@ async def test_a_second_booking_of_the_machine_waits(engine: Engine, settings: S
             )
     finally:
         await other.close()
+
+
+async def _lock_waits(other: asyncpg.Connection) -> int:
+    """Sessions of this database waiting on a lock in PostgreSQL."""
+    found = await other.fetchval(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    return int(found)
+
+
+async def test_a_second_writer_here_queues_in_the_process_not_on_a_connection(
+    engine: Engine, settings: Settings
+) -> None:
+    """It waits without a pooled connection (a race for one slot took the whole pool when every
+    waiter sat on the row lock), gets its turn when the first is done, and a writer of another
+    machine is not held up at all."""
+    pk = await machine_pk()
+    row = await Machine.select(Machine._meta.primary_key).where(Machine.code != MACHINE).first()
+    assert row is not None
+    held, done, order = asyncio.Event(), asyncio.Event(), []
+
+    async def first() -> None:
+        async with writing([pk]):
+            held.set()
+            await done.wait()
+            order.append("first")
+
+    async def writer(machine: int, name: str) -> None:
+        async with writing([machine]):
+            order.append(name)
+
+    holding = asyncio.create_task(first())
+    await held.wait()
+    second = asyncio.create_task(writer(pk, "second"))
+    await asyncio.wait_for(writer(int(row["id"]), "other machine"), 5)
+    other = await asyncpg.connect(settings.database_url)
+    try:
+        await asyncio.sleep(0.3)
+        assert await _lock_waits(other) == 0
+    finally:
+        await other.close()
+    assert not second.done()
+    done.set()
+    await asyncio.wait_for(asyncio.gather(holding, second), 5)
+    assert order == ["other machine", "first", "second"]

@@ -237,8 +237,11 @@ def _nearest_over_the_whole_range(machines, wished: Wish) -> list[tuple[str, dat
 @pytest.mark.parametrize("seed", range(4))
 def test_nearest_slots_looked_for_in_widening_windows_are_the_whole_ranges_nearest(seed):
     """Machines booked solid for up to 12 days around the wish, so the answer comes from the
-    first window, a later one, or the whole range (100 cases a seed)."""
+    first window, a later one, or the whole range (100 cases a seed). A refusal's alternatives
+    are first looked for on a day's facts either side (`day_only`): when that finds three, they
+    are the whole range's."""
     rng = random.Random(seed)
+    day_was_enough = set()
     for _ in range(100):
         machines = []
         for code in ("fryer-1", "fryer-2"):
@@ -249,3 +252,9 @@ def test_nearest_slots_looked_for_in_widening_windows_are_the_whole_ranges_neare
         wished = wish(starts=TUESDAY + timedelta(hours=rng.choice((0, 2, 5))))
         near = [(s.machine, s.starts) for s in nearest_slots(machines, business(), wished, NOW)]
         assert near == _nearest_over_the_whole_range(machines, wished)
+        day = nearest_slots(machines, business(), wished, NOW, day_only=True)
+        assert all(abs(s.starts - wished.starts) <= timedelta(days=1) for s in day)
+        day_was_enough.add(len(day) == 3)
+        if len(day) == 3:
+            assert [(s.machine, s.starts) for s in day] == near
+    assert day_was_enough == {True, False}

@@ -34,7 +34,9 @@ def running_server(settings: Settings) -> Iterator[str]:
 
 
 @contextmanager
-def server_process(settings: Settings) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def server_process(
+    settings: Settings, workers: int = 1
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`running_server`, also handing over the process (fault tests kill or limit it)."""
     port = free_port()
     env = os.environ | {
@@ -42,6 +44,7 @@ def server_process(settings: Settings) -> Iterator[tuple[str, subprocess.Popen[b
         "SHAREDFACTORY_DATA_DIR": str(settings.data_dir),
         "SHAREDFACTORY_SECRET_KEY": settings.secret_key or "",
         "SHAREDFACTORY_PORT": str(port),
+        "SHAREDFACTORY_WEB_WORKERS": str(workers),
     }
     log_path = settings.data_dir / f"server-{port}.log"
     with log_path.open("wb") as log:
