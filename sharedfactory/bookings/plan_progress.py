@@ -6,13 +6,13 @@ several worker processes, shows the run moving."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict
 from typing import Any
 
+from sharedfactory.background import running, stopped_within
 from sharedfactory.bookings.tables import Plan
 from sharedfactory.scheduler.solve import Progress
 
@@ -30,25 +30,16 @@ def progress_of(row: dict[str, Any]) -> Progress | None:
     return Progress(**stored) if isinstance(stored, dict) else None
 
 
-@contextlib.asynccontextmanager
-async def published(plan_id: int, solving: dict[str, Any]) -> AsyncIterator[None]:
+def published(plan_id: int, solving: dict[str, Any]) -> AbstractAsyncContextManager[None]:
     """Writes the run's progress, with the rest of its `solving` solution, until the block ends."""
-    stop = asyncio.Event()
-    task = asyncio.create_task(_publish(plan_id, solving, stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await task
+    return running(lambda stop: _publish(plan_id, solving, stop))
 
 
 async def _publish(plan_id: int, solving: dict[str, Any], stop: asyncio.Event) -> None:
     written: Progress | None = None
-    while not stop.is_set():
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), WRITE_EVERY_S)
+    while not await stopped_within(stop, WRITE_EVERY_S):
         latest = PROGRESS.get(plan_id)
-        if stop.is_set() or latest is None or latest is written:
+        if latest is None or latest is written:
             continue
         try:
             await (

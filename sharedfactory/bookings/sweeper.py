@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sharedfactory.background import running, stopped_within
 from sharedfactory.bookings.changes import release_no_shows
 from sharedfactory.bookings.daily_plans import start_due_plans
 from sharedfactory.bookings.waitlist import reoffer_lapsed
@@ -63,7 +64,7 @@ class SweepTurn:
 async def _sweep_until(stop: asyncio.Event, interval_s: float, turn: SweepTurn) -> None:
     """Every `interval_s` (the first after one interval) until `stop`; a sweep that has begun
     finishes (cancelling it mid-query would strand its database connection)."""
-    while not await _stopped_within(stop, interval_s):
+    while not await stopped_within(stop, interval_s):
         if not turn.mine():
             continue
         try:
@@ -74,26 +75,16 @@ async def _sweep_until(stop: asyncio.Event, interval_s: float, turn: SweepTurn) 
             log.exception("booking sweep failed")
 
 
-async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        return False
-    return True
-
-
 def booking_sweeper(
     interval_s: float = 60.0, lock_file: Path | None = None
 ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        stop, turn = asyncio.Event(), SweepTurn(lock_file)
-        task = asyncio.create_task(_sweep_until(stop, interval_s, turn))
+        turn = SweepTurn(lock_file)
         try:
-            yield
+            async with running(lambda stop: _sweep_until(stop, interval_s, turn)):
+                yield
         finally:
-            stop.set()
-            await task
             turn.give_up()
 
     return lifespan

@@ -13,7 +13,7 @@ import logging
 import smtplib
 import ssl
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from litestar import Litestar
 
+from sharedfactory.background import stopped_within
 from sharedfactory.notices.tables import Notice
 from sharedfactory.settings import Settings
 
@@ -216,5 +217,4 @@ async def _run_outbox(smtp_url: str, mail_from: str, interval: float, stop: asyn
             await send_pending(smtp_url, mail_from, datetime.now(UTC))
         except Exception:  # the database may be away for a moment: try again next round
             log.exception("the e-mail outbox failed; trying again in %s s", interval)
-        with suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+        await stopped_within(stop, interval)
