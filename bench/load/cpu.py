@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.telemetry.run import cpu_seconds
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -20,11 +22,12 @@ def _processes() -> dict[int, tuple[str, float]]:
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
+            name = (entry / "comm").read_text().strip()
         except OSError:
             continue
-        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
-        found[int(entry.name)] = (name, (int(rest[11]) + int(rest[12])) / TICK)
+        seconds = cpu_seconds(int(entry.name))
+        if seconds is not None:
+            found[int(entry.name)] = (name, seconds)
     return found
 
 
@@ -51,8 +54,10 @@ class CpuBudget:
         seconds = time.time() - self.began
         used: dict[str, float] = {}
         for pid, (name, cpu) in _processes().items():
+            # A kernel worker's name changes with its job, so a pid is matched alone; a pid
+            # reused by a newer process has used less CPU than the old one had.
             then = self.before.get(pid)
-            spent = cpu - then[1] if then is not None and then[0] == name else cpu
+            spent = cpu - then[1] if then is not None and cpu >= then[1] else cpu
             key = names.get(pid, name)
             used[key] = used.get(key, 0.0) + spent
         busy, idle = (now - then for now, then in zip(_machine(), self.machine_before, strict=True))
