@@ -14,15 +14,10 @@ import pytest
 from sharedfactory.bookings.sweeper import SweepTurn
 from sharedfactory.settings import Settings
 from tests.conftest import LOGINS
-from tests.support.server import server_process
+from tests.support.server import child_pids, server_process
 
 pytestmark = pytest.mark.heavy
 AT_ONCE = 40  # requests in flight together: every worker takes some
-
-
-def _workers(server: subprocess.Popen[bytes]) -> set[int]:
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    return {int(pid) for pid in children}
 
 
 async def _statuses(base: str, cookie: str) -> list[int]:
@@ -36,7 +31,7 @@ async def _statuses(base: str, cookie: str) -> list[int]:
 
 async def test_a_logout_in_one_worker_holds_in_every_other_at_once(settings: Settings, engine):
     with server_process(settings, workers=2) as (base, server):
-        assert len(_workers(server)) >= 2
+        assert len(child_pids(server.pid)) >= 2
         email, password = LOGINS["umkm_siti"]
         async with httpx.AsyncClient(base_url=base) as http:
             made = await http.post(

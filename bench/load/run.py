@@ -67,7 +67,7 @@ from bench.telemetry.run import (
     summary,
     wait_subscribed,
 )
-from tests.support.server import free_port
+from tests.support.server import child_pids, free_port
 
 JSON = dict[str, Any]
 STATIC = "/static/favicon.svg"
@@ -241,8 +241,7 @@ async def measured(
 
 def server_workers(server_pid: int) -> dict[str, int]:
     """The worker processes of a server run with several (`--workers`), by name."""
-    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
-    return {f"server worker {n}": int(pid) for n, pid in enumerate(children, 1)}
+    return {f"server worker {n}": pid for n, pid in enumerate(child_pids(server_pid), 1)}
 
 
 def parse(argv: list[str] | None) -> Options:

@@ -20,6 +20,11 @@ from litestar import Litestar
 from sharedfactory.settings import Settings
 
 
+def child_pids(pid: int) -> list[int]:
+    """The processes `pid` started (a server's workers), from /proc."""
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
