@@ -21,7 +21,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from sharedfactory import __version__
 from sharedfactory.accounts.deps import VIEWER_DEPENDENCIES
-from sharedfactory.accounts.service import keep_viewers
+from sharedfactory.accounts.service import share_viewers
 from sharedfactory.accounts.web import AuthApi, LoginPages, login_rate_limit
 from sharedfactory.bookings.api import BookingApi
 from sharedfactory.bookings.calendar_api import CalendarApi
@@ -48,6 +48,7 @@ from sharedfactory.notices.mailer import outbox_lifespans
 from sharedfactory.quality.api import QualityRecordApi
 from sharedfactory.reports.api import ReportsApi
 from sharedfactory.settings import Settings
+from sharedfactory.shared_stamp import SharedStamp
 from sharedfactory.web import presenters
 from sharedfactory.web.alarm_pages import AlarmPages
 from sharedfactory.web.booking_pages import BookingPages
@@ -88,11 +89,12 @@ def create_app(
     """`connection_pool=False` keeps PostgreSQL connections per query, for callers (tests) that
     also query from another event loop than the app's. `booking_sweep_s=None` turns off the
     background release of no-shows (tests that release them by hand). One of several worker
-    processes (`settings.web_workers`) keeps no viewer between requests, counts its share of the
-    login attempts, and sweeps only while it holds the data directory's sweeper lock."""
+    processes (`settings.web_workers`) drops its kept viewers on any one's logout, counts its
+    share of the login attempts, and sweeps only while it holds the data directory's sweeper
+    lock."""
     engine = use_database(settings.database_url)
     workers = settings.web_workers
-    keep_viewers(workers == 1)
+    share_viewers(SharedStamp(settings.data_dir / "viewers.stamp") if workers > 1 else None)
     sweep_turn = settings.data_dir / "sweeper.lock" if workers > 1 else None
     return Litestar(
         route_handlers=[

@@ -69,3 +69,30 @@ async def test_a_failed_load_is_not_kept():
     with pytest.raises(LookupError):
         await cache.load("k", broken)
     assert cache.get("k") is None
+
+
+def test_a_tagged_change_drops_what_shares_a_tag_and_what_names_none():
+    cache: FreshCache[str] = FreshCache(ttl_s=60)
+    fryers, sealers = frozenset({"fryers"}), frozenset({"sealers", "umkm-a"})
+    cache.put("fryers", "f", cache.stamp(fryers), fryers)
+    cache.put("sealers", "s", cache.stamp(sealers), sealers)
+    cache.put("any", "a", cache.stamp())
+    cache.clear(frozenset({"umkm-a", "dryers"}))
+    assert [cache.get(k) for k in ("fryers", "sealers", "any")] == ["f", None, None]
+    cache.clear()
+    assert cache.get("fryers") is None
+
+
+def test_a_tagged_value_is_not_kept_across_a_change_to_its_tags_only():
+    cache: FreshCache[str] = FreshCache(ttl_s=60)
+    fryers, sealers = frozenset({"fryers"}), frozenset({"sealers"})
+    before_fryers, before_sealers, before_any = (
+        cache.stamp(fryers),
+        cache.stamp(sealers),
+        cache.stamp(),
+    )
+    cache.clear(frozenset({"fryers"}))  # a write happened while the values were being read
+    cache.put("fryers", "stale", before_fryers, fryers)
+    cache.put("sealers", "kept", before_sealers, sealers)
+    cache.put("any", "stale", before_any)
+    assert [cache.get(k) for k in ("fryers", "sealers", "any")] == [None, "kept", None]

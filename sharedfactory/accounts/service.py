@@ -16,15 +16,27 @@ from sharedfactory.businesses.tables import Business
 from sharedfactory.db.raw import fetch, name
 from sharedfactory.facilities.tables import House
 from sharedfactory.fresh import FreshCache
+from sharedfactory.shared_stamp import SharedStamp
 
 SESSION_DAYS = 14
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 # Who holds a session, kept a few seconds so a burst of requests asks the database once; a logout
-# here drops it at once, one in another worker process within VIEWER_TTL_S.
+# drops it at once, in this process and (`share_viewers`) in the other web processes.
 VIEWER_TTL_S = 5.0
-_viewers: FreshCache[tuple[Viewer, datetime]] = FreshCache(VIEWER_TTL_S, size=4096)
+
+
+class _Viewers(FreshCache[tuple["Viewer", datetime]]):
+    shared: SharedStamp | None = None  # the web processes' stamp, moved by every logout
+
+    def catch_up(self) -> None:
+        """Drop every kept viewer when another process logged someone out since last time."""
+        if self.shared is not None and self.shared.moved():
+            self.clear()
+
+
+_viewers = _Viewers(VIEWER_TTL_S, size=4096)
 _hasher = PasswordHasher()
 # Verifying against this costs as much as a real hash: unknown e-mails take as long as known ones.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -154,34 +166,38 @@ async def open_session(user_id: int) -> str:
 async def close_session(token: str) -> None:
     await Session.delete().where(Session.token_hash == _hash(token)).run()
     _viewers.drop(_hash(token))
+    if _viewers.shared is not None:
+        _viewers.shared.change()
 
 
-def keep_viewers(keep: bool) -> None:
-    """False when several web processes serve (`SHAREDFACTORY_WEB_WORKERS`): a logout, lockout
-    or changed role in one must hold in every other at once, so none keeps a viewer for its few
-    seconds (one read of the session per request instead)."""
-    _viewers.ttl_s = VIEWER_TTL_S if keep else 0.0
+def share_viewers(stamp: SharedStamp | None) -> None:
+    """With several web processes (`SHAREDFACTORY_WEB_WORKERS`) a logout in one must hold in
+    every other at once: each then drops its kept viewers whenever the processes' shared stamp
+    (written by every logout) has moved since it last looked. None: this process alone."""
+    _viewers.shared = stamp
     _viewers.clear()
 
 
 def forget_viewers() -> None:
-    """After a change to users (role, scope, active) made outside `close_session`."""
+    """Drop this process's kept viewers (the booking bench's cold runs)."""
     _viewers.clear()
 
 
 async def viewer_for(token: str | None) -> Viewer | None:
     if not token or len(token) > 100:
         return None
+    _viewers.catch_up()
     key = _hash(token)
     hit = _viewers.get(key)
     if hit is not None:
         return hit[0] if hit[1] > datetime.now(UTC) else None
     stamp = _viewers.stamp()
     found = await _session_viewer(key)
-    if found is not None:
-        _viewers.put(key, found, stamp)
-        return found[0]
-    return None
+    if found is None:
+        return None
+    _viewers.catch_up()  # a logout elsewhere while it was read: not kept (the stamp moved)
+    _viewers.put(key, found, stamp)
+    return found[0]
 
 
 _VIEWER_SQL = (

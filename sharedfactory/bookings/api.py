@@ -129,7 +129,7 @@ class BookingApi(Controller):
             until,
             moment,
         )
-        return await _answers.load(asked, lambda: _answer(asked))
+        return await _answers.load(asked, lambda: _answer(asked), asked.tags())
 
     @post(
         "/bookings",

@@ -8,9 +8,10 @@ transaction, so a stale search can only offer a slot that booking then refuses w
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TypeVar
 
-from sharedfactory.fresh import FreshCache
+from sharedfactory.fresh import FreshCache, Tags
 
 V = TypeVar("V")
 
@@ -40,9 +41,27 @@ def forget_cached_facts() -> None:
         cache.clear()
 
 
-def forget_moving_facts() -> None:
+def forget_moving_facts(tags: Tags = None) -> None:
     """After a change to bookings only, none of them pork: the machines, rules, hours and which
     machines ever ran pork stay as they were, so a burst of bookings does not make every search
-    reload them."""
+    reload them. With `tags` (`facts_tags`), only the entries read from what it touched."""
     for cache in MOVING:
-        cache.clear()
+        cache.clear(tags)
+
+
+def umkm_tag(business: str, house: str) -> Hashable:
+    """A UMKM's own bookings at one house (its quota, its other bookings' gaps)."""
+    return ("umkm", business, house)
+
+
+def facts_tags(house: str | None, machine_type: str | None, business: str | None = None) -> Tags:
+    """What an entry was read from, or what a booking written on one machine for one UMKM
+    touches; None (any change touches it) when the house or the machine type is not known."""
+    if house is None or machine_type is None:
+        return None
+    tags: set[Hashable] = {
+        ("machines", house, machine_type)
+    }  # one house's machines of a type, their bookings
+    if business is not None:
+        tags.add(umkm_tag(business, house))
+    return frozenset(tags)

@@ -26,6 +26,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from sharedfactory.bookings.fresh import forget_cached_facts, forget_moving_facts
 from sharedfactory.bookings.tables import Booking
+from sharedfactory.fresh import Tags
 
 NEVER_TWICE = "booking_never_twice"
 _turns: weakref.WeakValueDictionary[tuple[str, int], asyncio.Lock] = weakref.WeakValueDictionary()
@@ -33,15 +34,22 @@ _turns: weakref.WeakValueDictionary[tuple[str, int], asyncio.Lock] = weakref.Wea
 
 @asynccontextmanager
 async def writing(
-    machine_pks: list[int], business_pk: int | None = None, settled_too: bool = True
+    machine_pks: list[int],
+    business_pk: int | None = None,
+    settled_too: bool = True,
+    touched: Tags = None,
 ) -> AsyncIterator[None]:
     """Also drops the slot search's cached facts once the write is over (see `fresh`); only
-    the moving ones (bookings) when `settled_too` is false."""
+    the moving ones (bookings) when `settled_too` is false, and of them only those read from
+    what the write `touched` (`fresh.facts_tags`) when it is given."""
     try:
         async with _locked(machine_pks, business_pk):
             yield
     finally:
-        (forget_cached_facts if settled_too else forget_moving_facts)()
+        if settled_too:
+            forget_cached_facts()
+        else:
+            forget_moving_facts(touched)
 
 
 @asynccontextmanager

@@ -15,7 +15,13 @@ from sharedfactory.bookings.facts import (
     Span,
     Taken,
 )
-from sharedfactory.bookings.fresh import FreshCache, moving_cache, settled_cache
+from sharedfactory.bookings.fresh import (
+    FreshCache,
+    facts_tags,
+    moving_cache,
+    settled_cache,
+    umkm_tag,
+)
 from sharedfactory.bookings.house_facts import TTL_S, HouseStatic, house_static
 from sharedfactory.bookings.stamped import StampedCache, recent_stamp
 from sharedfactory.bookings.tables import (
@@ -94,10 +100,11 @@ async def machine_facts(
     hit = _machines.get(key) if cached else None
     if hit is not None:
         return list(hit)
-    generation = _machines.stamp()
+    tags = facts_tags(house, machine_type) if machine is None else None
+    generation = _machines.stamp(tags)
     static = await house_static(house, machine_type, machine, cached, stamp)
     found = [] if static is None else await _machine_facts(since, until, now, static)
-    _machines.put(key, tuple(found), generation)
+    _machines.put(key, tuple(found), generation, tags)
     return found
 
 
@@ -194,12 +201,13 @@ async def business_facts(
     hit = _business.get(key) if cached else None
     if hit is not None:
         return hit
-    generation = _business.stamp()
+    tags = frozenset({umkm_tag(code, house)})
+    generation = _business.stamp(tags)
     found = replace(
         await _settled(code, house, cached, stamp),
         booked=await _booked(code, house, since, until),
     )
-    _business.put(key, found, generation)
+    _business.put(key, found, generation, tags)
     return found
 
 

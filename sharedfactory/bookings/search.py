@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from sharedfactory.bookings.facts import BusinessFacts, MachineFacts, ProductKind
-from sharedfactory.bookings.fresh import moving_cache
+from sharedfactory.bookings.fresh import facts_tags, moving_cache
 from sharedfactory.bookings.guard import reading
 from sharedfactory.bookings.load import business_facts, machine_facts, product_kind
 from sharedfactory.bookings.slots import Slot, SlotQuery, free_slots
-from sharedfactory.fresh import FreshCache
+from sharedfactory.fresh import FreshCache, Tags
 
 
 class NoMachines(Exception):
@@ -36,6 +36,10 @@ class Asked:
         last = datetime.combine(self.until.astimezone(UTC).date(), time(0), UTC)
         return first, last + timedelta(days=1)
 
+    def tags(self) -> Tags:
+        """What the search reads (see `fresh`): bookings elsewhere leave its answers kept."""
+        return facts_tags(self.house, self.machine_type, self.business)
+
 
 @dataclass(frozen=True)
 class SearchFacts:
@@ -50,7 +54,7 @@ _facts: FreshCache[SearchFacts] = moving_cache()
 async def search_facts(asked: Asked) -> SearchFacts:
     first, last = asked.days()
     key = (asked.house, asked.machine_type, asked.business, asked.product_class, first, last)
-    return await _facts.load((*key, asked.now), lambda: _load(asked, first, last))
+    return await _facts.load((*key, asked.now), lambda: _load(asked, first, last), asked.tags())
 
 
 async def _load(asked: Asked, first: datetime, last: datetime) -> SearchFacts:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sharedfactory.audit import events as audit
 from sharedfactory.bookings.facts import MachineFacts, Wish
+from sharedfactory.bookings.fresh import facts_tags
 from sharedfactory.bookings.guard import is_double_booking, writing
 from sharedfactory.bookings.house_facts import house_static
 from sharedfactory.bookings.load import UnknownCode, business_facts, machine_facts, product_kind
@@ -26,7 +27,7 @@ from sharedfactory.bookings.stamped import current_stamp
 from sharedfactory.bookings.tables import HOLDING_STATUSES, Booking
 from sharedfactory.businesses.tables import Business
 from sharedfactory.db.raw import fetch, is_in, name
-from sharedfactory.facilities.tables import Machine
+from sharedfactory.facilities.tables import House, Machine, MachineType
 from sharedfactory.i18n.catalog import gettext_for
 from sharedfactory.i18n.formats import clock, long_date
 from sharedfactory.notices.service import notify_business
@@ -62,16 +63,29 @@ def new_code(prefix: str = "bk") -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
 
-_PKS_SQL = (
-    f"SELECT (SELECT id FROM {name(Machine)} WHERE code = {{}}) AS machine,"
+@dataclass(frozen=True)
+class _Keys:
+    machine: int
+    business: int
+    product_class: int
+    house: str
+    machine_type: str
+
+
+_KEYS_SQL = (
+    f"SELECT m.id AS machine, h.code AS house, t.code AS machine_type,"
     f" (SELECT id FROM {name(Business)} WHERE code = {{}}) AS business,"
     f" (SELECT id FROM {name(ProductClass)} WHERE code = {{}}) AS product_class"
+    f" FROM (SELECT 1) AS one LEFT JOIN {name(Machine)} AS m ON m.code = {{}}"
+    f" LEFT JOIN {name(House)} AS h ON h.id = m.house"
+    f" LEFT JOIN {name(MachineType)} AS t ON t.id = m.machine_type"
 )
 
 
-async def _pks(new: NewBooking) -> tuple[int, int, int]:
-    """The three rows' keys in one read: a booking's first, taken outside the lock."""
-    row = (await fetch(Booking, _PKS_SQL, new.machine, new.business, new.product_class))[0]
+async def _keys(new: NewBooking) -> _Keys:
+    """The rows' keys and the machine's house and type in one read: a booking's first, taken
+    outside the lock."""
+    row = (await fetch(Booking, _KEYS_SQL, new.business, new.product_class, new.machine))[0]
     for field, code in (
         ("machine", new.machine),
         ("business", new.business),
@@ -80,7 +94,7 @@ async def _pks(new: NewBooking) -> tuple[int, int, int]:
         if row[field] is None:
             noun = field.replace("_", " ")
             raise UnknownCode(f"{field}: unknown {noun} {code!r}")
-    return row["machine"], row["business"], row["product_class"]
+    return _Keys(**row)
 
 
 async def _facts(
@@ -103,14 +117,15 @@ async def book_into(
     new: NewBooking, now: datetime, by_user: int | None = None, replacing: str | None = None
 ) -> str:
     """Insert the booking, or move the booking `replacing` to it, if every rule holds."""
-    machine_pk, business_pk, class_pk = await _pks(new)
-    if not replacing and await _clashes(machine_pk, new):
+    keys = await _keys(new)
+    if not replacing and await _clashes(keys.machine, new):
         raise await _refused(new, [TAKEN], now)  # a race already lost: not worth the lock
     pork = (await product_kind(new.product_class)).contains_pork  # a machine's halal standing
+    touched = None if replacing else facts_tags(keys.house, keys.machine_type, new.business)
     found: list[Refusal] = []
     try:
-        async with writing([machine_pk], business_pk, settled_too=pork):
-            if not replacing and await _clashes(machine_pk, new):
+        async with writing([keys.machine], keys.business, pork, touched):
+            if not replacing and await _clashes(keys.machine, new):
                 found = [TAKEN]  # lost while queued: refused in one read, not the whole check
                 raise BookingRefused(found, [])
             stamp = await current_stamp()
@@ -126,7 +141,10 @@ async def book_into(
             if replacing:
                 await Booking.update(row).where(Booking.code == replacing).run()
             else:
-                ids: dict[str, Any] = {"business": business_pk, "product_class": class_pk}
+                ids: dict[str, Any] = {
+                    "business": keys.business,
+                    "product_class": keys.product_class,
+                }
                 ids |= {"code": code, "created_at": now, "created_by": by_user}
                 await Booking.insert(Booking(**ids, **row)).run()
             await audit.booking_written(
