@@ -9,6 +9,7 @@ touched by any change)."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -40,7 +41,10 @@ class FreshCache(Generic[V]):
             return hit
         task = self._loading.get(key)
         if task is None:
-            task = asyncio.ensure_future(self._load(key, loader, tags, self.stamp(tags)))
+            # A context of its own: the load belongs to no asker, so it must not run in the
+            # database transaction (and connection) of whichever asker happened to start it.
+            load = self._load(key, loader, tags, self.stamp(tags))
+            task = asyncio.get_running_loop().create_task(load, context=contextvars.Context())
             self._loading[key] = task
             task.add_done_callback(lambda _: self._loading.pop(key, None))
         return await asyncio.shield(task)  # one asker leaving does not cancel the others' load

@@ -1,6 +1,7 @@
 """The few-seconds cache: expiry, dropping on change, no stale value kept, one load per burst."""
 
 import asyncio
+import contextvars
 
 import pytest
 
@@ -96,3 +97,15 @@ def test_a_tagged_value_is_not_kept_across_a_change_to_its_tags_only():
     cache.put("sealers", "kept", before_sealers, sealers)
     cache.put("any", "stale", before_any)
     assert [cache.get(k) for k in ("fryers", "sealers", "any")] == [None, "kept", None]
+
+
+async def test_a_load_runs_in_no_askers_context():
+    """Not in the database transaction of whichever asker started it (it may leave first)."""
+    cache: FreshCache[str] = FreshCache(ttl_s=60)
+    asker = contextvars.ContextVar("asker", default="nobody")
+    asker.set("first asker")
+
+    async def loader() -> str:
+        return asker.get()
+
+    assert await cache.load("k", loader) == "nobody"

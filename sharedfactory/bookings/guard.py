@@ -18,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import TypeVar
 
 import asyncpg
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -28,6 +29,7 @@ from sharedfactory.bookings.fresh import forget_cached_facts, forget_moving_fact
 from sharedfactory.bookings.tables import Booking
 from sharedfactory.fresh import Tags
 
+T = TypeVar("T")
 NEVER_TWICE = "booking_never_twice"
 _turns: weakref.WeakValueDictionary[tuple[str, int], asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -89,9 +91,9 @@ def is_double_booking(error: BaseException) -> bool:
     return isinstance(error, sqlite3.IntegrityError) and NEVER_TWICE in str(error)
 
 
-@asynccontextmanager
-async def reading() -> AsyncIterator[None]:
-    """Several reads on one connection: Piccolo's SQLite engine otherwise opens a connection (a
-    thread and a file) for every query, and PostgreSQL takes one pooled connection once."""
+async def read_at_once(load: Callable[[], Awaitable[T]]) -> T:
+    """`load`'s several reads on one connection: Piccolo's SQLite engine otherwise opens a
+    connection (a thread and a file) for every query, and PostgreSQL takes one pooled
+    connection once."""
     async with Booking._meta.db.transaction():
-        yield
+        return await load()

@@ -22,6 +22,7 @@ from sharedfactory.bookings.fresh import (
     settled_cache,
     umkm_tag,
 )
+from sharedfactory.bookings.guard import read_at_once
 from sharedfactory.bookings.house_facts import TTL_S, HouseStatic, house_static
 from sharedfactory.bookings.stamped import StampedCache, recent_stamp
 from sharedfactory.bookings.tables import (
@@ -96,16 +97,16 @@ async def machine_facts(
     """The machines' facts for wishes between `since` and `until`. `cached`: they may be a few
     seconds old (searching, see `fresh`); `stamp`: the settled ones as of the database's facts
     stamp, the bookings, maintenance and holds fresh (booking, see `stamped`)."""
+
+    async def load() -> tuple[MachineFacts, ...]:
+        static = await house_static(house, machine_type, machine, cached, stamp)
+        return () if static is None else tuple(await _machine_facts(since, until, now, static))
+
+    if not cached:
+        return list(await load())
     key = (house, machine_type, machine, since, until, now)
-    hit = _machines.get(key) if cached else None
-    if hit is not None:
-        return list(hit)
     tags = facts_tags(house, machine_type) if machine is None else None
-    generation = _machines.stamp(tags)
-    static = await house_static(house, machine_type, machine, cached, stamp)
-    found = [] if static is None else await _machine_facts(since, until, now, static)
-    _machines.put(key, tuple(found), generation, tags)
-    return found
+    return list(await _machines.load(key, lambda: read_at_once(load), tags))  # one for a burst
 
 
 async def _machine_facts(
@@ -197,18 +198,16 @@ async def business_facts(
 ) -> BusinessFacts:
     """The UMKM's permits, trainings and subsidy and its bookings in the house around the window,
     for the weekly quota; `cached` and `stamp` as for `machine_facts`."""
-    key = (code, house, since, until)
-    hit = _business.get(key) if cached else None
-    if hit is not None:
-        return hit
-    tags = frozenset({umkm_tag(code, house)})
-    generation = _business.stamp(tags)
-    found = replace(
-        await _settled(code, house, cached, stamp),
-        booked=await _booked(code, house, since, until),
+
+    async def load() -> BusinessFacts:
+        settled = await _settled(code, house, cached, stamp)
+        return replace(settled, booked=await _booked(code, house, since, until))
+
+    if not cached:
+        return await load()
+    return await _business.load(
+        (code, house, since, until), load, frozenset({umkm_tag(code, house)})
     )
-    _business.put(key, found, generation, tags)
-    return found
 
 
 async def _settled(code: str, house: str, cached: bool, stamp: int | None) -> BusinessFacts:

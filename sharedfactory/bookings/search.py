@@ -8,7 +8,6 @@ from datetime import UTC, datetime, time, timedelta
 
 from sharedfactory.bookings.facts import BusinessFacts, MachineFacts, ProductKind
 from sharedfactory.bookings.fresh import facts_tags, moving_cache
-from sharedfactory.bookings.guard import reading
 from sharedfactory.bookings.load import business_facts, machine_facts, product_kind
 from sharedfactory.bookings.slots import Slot, SlotQuery, free_slots
 from sharedfactory.fresh import FreshCache, Tags
@@ -58,16 +57,15 @@ async def search_facts(asked: Asked) -> SearchFacts:
 
 
 async def _load(asked: Asked, first: datetime, last: datetime) -> SearchFacts:
-    async with reading():  # one connection for the few queries a miss needs
-        machines = await machine_facts(
-            first, last, asked.now, house=asked.house, machine_type=asked.machine_type, cached=True
-        )
-        if not machines:
-            raise NoMachines(f"house {asked.house!r} has no machine of type {asked.machine_type!r}")
-        business = BusinessFacts.anyone()
-        if asked.business is not None:
-            business = await business_facts(asked.business, asked.house, first, last, cached=True)
-        kind = await product_kind(asked.product_class)
+    machines = await machine_facts(
+        first, last, asked.now, house=asked.house, machine_type=asked.machine_type, cached=True
+    )
+    if not machines:
+        raise NoMachines(f"house {asked.house!r} has no machine of type {asked.machine_type!r}")
+    business = BusinessFacts.anyone()
+    if asked.business is not None:
+        business = await business_facts(asked.business, asked.house, first, last, cached=True)
+    kind = await product_kind(asked.product_class)
     return SearchFacts(tuple(machines), business, kind)
 
 
