@@ -59,9 +59,8 @@ def facts_tags(house: str | None, machine_type: str | None, business: str | None
     touches; None (any change touches it) when the house or the machine type is not known."""
     if house is None or machine_type is None:
         return None
-    tags: set[Hashable] = {
-        ("machines", house, machine_type)
-    }  # one house's machines of a type, their bookings
+    # One house's machines of one type, with their bookings:
+    tags: set[Hashable] = {("machines", house, machine_type)}
     if business is not None:
         tags.add(umkm_tag(business, house))
     return frozenset(tags)

@@ -19,7 +19,6 @@ from sharedfactory.audit import events as audit
 from sharedfactory.bookings.facts import MachineFacts, Wish
 from sharedfactory.bookings.fresh import facts_tags
 from sharedfactory.bookings.guard import is_double_booking, writing
-from sharedfactory.bookings.house_facts import house_static
 from sharedfactory.bookings.load import UnknownCode, business_facts, machine_facts, product_kind
 from sharedfactory.bookings.rules import Refusal, price, refusals
 from sharedfactory.bookings.slots import NEAREST, Slot, nearest_slots, nearest_window
@@ -119,7 +118,7 @@ async def book_into(
     """Insert the booking, or move the booking `replacing` to it, if every rule holds."""
     keys = await _keys(new)
     if not replacing and await _clashes(keys.machine, new):
-        raise await _refused(new, [TAKEN], now)  # a race already lost: not worth the lock
+        raise await _refused(new, keys, [TAKEN], now)  # a race already lost: not worth the lock
     pork = (await product_kind(new.product_class)).contains_pork  # a machine's halal standing
     touched = None if replacing else facts_tags(keys.house, keys.machine_type, new.business)
     found: list[Refusal] = []
@@ -151,11 +150,11 @@ async def book_into(
                 code, new, machine.house, by_user, now, moved=bool(replacing)
             )
     except BookingRefused:
-        raise await _refused(new, found, now) from None
+        raise await _refused(new, keys, found, now) from None
     except Exception as error:
         if not is_double_booking(error):
             raise
-        raise await _refused(new, [TAKEN], now) from None
+        raise await _refused(new, keys, [TAKEN], now) from None
     if not replacing:
         await _tell(new, machine, code, now)
     return code
@@ -196,13 +195,12 @@ def _row(new: NewBooking, machine: MachineFacts, amount: int) -> dict[Any, Any]:
     }
 
 
-async def _refused(new: NewBooking, found: list[Refusal], now: datetime) -> BookingRefused:
+async def _refused(
+    new: NewBooking, keys: _Keys, found: list[Refusal], now: datetime
+) -> BookingRefused:
     """The alternatives come from the slot search's cached facts: a suggestion, which booking
     checks again on fresh rows when it is taken."""
-    static = await house_static(None, None, new.machine, cached=True)
-    if static is None:
-        raise UnknownCode(f"machine: unknown machine {new.machine!r}")
-    house, machine_type = static.rows[0]["house"], static.rows[0]["machine_type"]
+    house, machine_type = keys.house, keys.machine_type
     business = await business_facts(new.business, house, new.starts, new.ends, cached=True)
     kind = await product_kind(new.product_class)
     wish = Wish(new.machine, new.starts, new.ends, kind, new.product, new.process)
