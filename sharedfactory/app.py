@@ -34,6 +34,7 @@ from sharedfactory.bookings.timeline_api import TimelineApi
 from sharedfactory.businesses.api import BusinessApi, RegistrationApi
 from sharedfactory.cleaning.api import CleaningApi
 from sharedfactory.db.engine import use_database
+from sharedfactory.db.sqlite_pool import drain_pools
 from sharedfactory.devices.alarm_api import AlarmApi
 from sharedfactory.devices.api import TelemetryApi
 from sharedfactory.devices.booking_api import BookingTelemetryApi
@@ -191,6 +192,8 @@ def _database_lifespan(engine: Engine):  # type: ignore[no-untyped-def]
         finally:
             if isinstance(engine, PostgresEngine):
                 await engine.close_connection_pool()
+            else:
+                await drain_pools()
 
     return lifespan
 

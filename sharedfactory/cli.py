@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sharedfactory.backup import BackupError
 from sharedfactory.settings import Settings, SettingsError
+
+T = TypeVar("T")
 
 
 class InvalidInput(Exception):
@@ -128,40 +131,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _finish(main: Coroutine[Any, Any, T]) -> T:
+    """Run a command, then close the SQLite connections it kept."""
+    from sharedfactory.db.sqlite_pool import drain_pools
+
+    async def run_then_drain() -> T:
+        try:
+            return await main
+        finally:
+            await drain_pools()
+
+    return asyncio.run(run_then_drain())
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from sharedfactory import operations
 
     if args.command == "migrate":
-        asyncio.run(operations.migrate_database(settings))
+        _finish(operations.migrate_database(settings))
     elif args.command == "seed":
         start = args.start or operations.DEMO_START
-        asyncio.run(operations.seed_database(settings, start))
+        _finish(operations.seed_database(settings, start))
     elif args.command == "ingest":
-        asyncio.run(operations.run_ingest(settings, args.worker, args.shared))
+        _finish(operations.run_ingest(settings, args.worker, args.shared))
     elif args.command == "serve":
         operations.serve(settings)
     elif args.command == "users":
         password = sys.stdin.readline().rstrip("\r\n")
-        asyncio.run(
+        _finish(
             operations.add_login(
                 settings, args.email, args.role, password, args.house, args.business
             )
         )
     elif args.command == "devices":
-        asyncio.run(operations.machine_login(settings, args.device_command, args.machine))
+        _finish(operations.machine_login(settings, args.device_command, args.machine))
     elif args.command == "simulate":
-        asyncio.run(operations.run_simulate(settings, args.interval, args.credentials))
+        _finish(operations.run_simulate(settings, args.interval, args.credentials))
     elif args.command == "audit":
-        return asyncio.run(operations.verify_audit(settings))
+        return _finish(operations.verify_audit(settings))
     elif args.command == "backup":
-        asyncio.run(operations.backup_to(settings, args.folder))
+        _finish(operations.backup_to(settings, args.folder))
     elif args.command == "restore":
-        return asyncio.run(operations.restore_from(settings, args.folder, args.replace))
+        return _finish(operations.restore_from(settings, args.folder, args.replace))
     elif args.command == "demo":
         # The demo week is the current week in the houses' western zone (WIB), so the bookings
         # and the simulated runs are live whatever the server's own zone is.
         today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
-        asyncio.run(operations.run_demo(settings, today - timedelta(days=today.weekday())))
+        _finish(operations.run_demo(settings, today - timedelta(days=today.weekday())))
     return 0
 
 

@@ -19,6 +19,7 @@ from sharedfactory.app import create_app
 from sharedfactory.bookings.fresh import forget_cached_facts
 from sharedfactory.db.engine import use_database
 from sharedfactory.db.migrate import migrate
+from sharedfactory.db.sqlite_pool import drain_pools
 from sharedfactory.demo.seed import DEFAULT_START, seed
 from sharedfactory.settings import Settings
 from tests.support.postgres import throwaway_postgres
@@ -62,11 +63,12 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
 
 
 @pytest.fixture(scope="session")
-async def engine(settings: Settings) -> Engine:
+async def engine(settings: Settings) -> AsyncIterator[Engine]:
     engine = use_database(settings.database_url)
     await migrate(engine)
     await seed(SECRET)
-    return engine
+    yield engine
+    await drain_pools()
 
 
 @pytest.fixture(scope="session")

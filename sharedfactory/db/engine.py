@@ -15,8 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 
+from sharedfactory.db.sqlite_pool import PooledSQLiteEngine
 from sharedfactory.settings import DEFAULT_DATABASE_URL, SettingsError
 
 PICCOLO_CONF = "sharedfactory.db.piccolo_conf"
@@ -33,7 +33,7 @@ def engine_for(url: str) -> Engine:
             )
         path = Path(raw)
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(path=str(path), timeout=30)
+        return PooledSQLiteEngine(path=str(path), timeout=30)
     if parts.scheme in ("postgresql", "postgres"):
         with warnings.catch_warnings():
             # Piccolo asks the server's version on creation and warns when it is unreachable;

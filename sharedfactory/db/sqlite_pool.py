@@ -1,0 +1,194 @@
+"""Piccolo's SQLite engine with its connections kept and one thread hop per query.
+
+Piccolo 1.x opens an aiosqlite connection (a new thread, a file open, a PRAGMA) for every query
+outside a transaction and for every transaction, and inside one runs each query as three hops to
+the connection's thread (the PRAGMA again, the execute, the fetch). Under load each hop waits for
+the busy event loop, and inside a booking's IMMEDIATE transaction those waits held the file's one
+write lock (`docs/performance.md`, "SQLite: connections kept").
+
+Here idle connections are kept per database file, with `foreign_keys` set once, and a query is one
+`execute_fetchall`. A connection goes back only when it is outside any transaction; otherwise it
+is closed. Their threads are daemons, so a command that forgets `drain_pools` still exits.
+
+A process's writing transactions also take turns before asking SQLite for its lock
+(`ConnectionPool.writers`), so only other processes (the ingest) meet SQLite's busy handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import weakref
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+import aiosqlite
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+
+KEPT_IDLE = 8  # a booking burst's transactions plus the searches' reads between them
+
+
+class ConnectionPool:
+    """One database file's idle connections; safe to share between event loops and threads
+    (deque's append and pop are atomic), since a connection's futures belong to its caller."""
+
+    def __init__(self, connection_kwargs: dict[str, Any]) -> None:
+        self.connection_kwargs = connection_kwargs
+        self.idle: deque[aiosqlite.Connection] = deque()
+        self.opened = 0
+        self._writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def acquire(self) -> aiosqlite.Connection:
+        try:
+            return self.idle.pop()
+        except IndexError:
+            return await self._open()
+
+    async def release(self, connection: aiosqlite.Connection) -> None:
+        if connection.in_transaction or len(self.idle) >= KEPT_IDLE:
+            await connection.close()  # closing rolls back what was left open
+            return
+        self.idle.append(connection)
+
+    def writers(self) -> asyncio.Lock:
+        """This process's writers of the file one after the other, in the order they came (one
+        lock per event loop). Left to SQLite, each waiter sleeps in its busy handler up to 100 ms
+        between looks, so the write lock lay idle while the waiters slept, and another process's
+        writer (the ingest) waited on all of them."""
+        loop = asyncio.get_running_loop()
+        turn = self._writers.get(loop)
+        if turn is None:
+            turn = self._writers[loop] = asyncio.Lock()
+        return turn
+
+    async def drain(self) -> None:
+        while self.idle:
+            await self.idle.pop().close()
+
+    async def _open(self) -> aiosqlite.Connection:
+        connection = aiosqlite.connect(**self.connection_kwargs)
+        connection._thread.daemon = True  # aiosqlite 0.22: the worker thread, not yet started
+        await connection
+        connection.row_factory = dict_factory  # type: ignore[assignment]
+        await connection.execute("PRAGMA foreign_keys = 1")
+        self.opened += 1
+        return connection
+
+
+_pools: dict[str, ConnectionPool] = {}
+
+
+def pool_for(connection_kwargs: dict[str, Any]) -> ConnectionPool:
+    """Engines of the same file share one pool (the app and the tests install several)."""
+    path = str(connection_kwargs["database"])
+    found = _pools.get(path)
+    if found is None:
+        found = _pools[path] = ConnectionPool(connection_kwargs)
+    return found
+
+
+async def drain_pools() -> None:
+    """Close every idle connection (the app's shutdown, the end of a command, a test session);
+    connections in use come back and are kept as before."""
+    for pool in list(_pools.values()):
+        await pool.drain()
+
+
+class PooledTransaction(SQLiteTransaction):
+    """An IMMEDIATE (or EXCLUSIVE) transaction first waits its turn among this process's writers
+    (`ConnectionPool.writers`), and holds it until its connection is given back."""
+
+    engine: PooledSQLiteEngine
+    _turn: asyncio.Lock | None = None
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        return await self.engine.pool.acquire()
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        self._turn = self.engine.pool.writers() if self._writes_first() else None
+        if self._turn is not None:
+            await self._turn.acquire()
+        try:
+            self.connection = await self.get_connection()
+            try:
+                await self.begin()  # IMMEDIATE may still time out on the ingest's write lock
+            except BaseException:
+                await self.engine.pool.release(self.connection)
+                raise
+        except BaseException:
+            self._end_turn()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception and not self._rolled_back:
+                await self.rollback()
+            elif not exception and not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            try:
+                await self.engine.pool.release(self.connection)
+            finally:
+                self._end_turn()
+        return exception is None
+
+    def _writes_first(self) -> bool:
+        return self.transaction_type is not TransactionType.deferred
+
+    def _end_turn(self) -> None:
+        if self._turn is not None:
+            self._turn.release()
+            self._turn = None
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    def __init__(self, path: str, **connection_kwargs: Any) -> None:
+        if sqlite3.sqlite_version_info < (3, 35):  # an insert's RETURNING gives the new key
+            raise RuntimeError(f"SQLite 3.35 or later is needed, not {sqlite3.sqlite_version}")
+        super().__init__(path=path, **connection_kwargs)
+
+    @property
+    def pool(self) -> ConnectionPool:
+        return pool_for(self.connection_kwargs)
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.deferred,
+        allow_nested: bool = True,
+    ) -> SQLiteTransaction:
+        return PooledTransaction(self, transaction_type, allow_nested)
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Iterable[Any]:
+        del query_type, table  # an insert's RETURNING gives its key: neither is needed
+        connection = await self.pool.acquire()
+        try:
+            return await connection.execute_fetchall(query, args or [])
+        finally:
+            await self.pool.release(connection)  # autocommit: the statement is already durable
+
+    async def _run_in_existing_connection(
+        self,
+        connection: aiosqlite.Connection,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Iterable[Any]:
+        del query_type, table  # an insert's RETURNING gives its key: neither is needed
+        return await connection.execute_fetchall(query, args or [])
