@@ -157,8 +157,10 @@ def main() -> None:
             ):
                 held: list[float] = []
 
-                async def run(e: SQLiteEngine = engine, b: float = busy, n: int = count) -> None:
-                    held.extend(await _bookings(e, n, b))
+                async def run(
+                    e: SQLiteEngine = engine, b: float = busy, n: int = count, h: list = held
+                ) -> None:
+                    h.extend(await _bookings(e, n, b))
 
                 seconds = _timed_async(run)
                 rows[f"bookings/s{label}"].append(f"{count / seconds:,.0f}")
