@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from piccolo.querystring import QueryString
 from piccolo.table import Table
+
+from sharedfactory.db.sqlite_pool import PooledSQLiteEngine
 
 
 def name(table: type[Table]) -> str:
@@ -28,3 +31,15 @@ def is_in(column: str, values: Sequence[Any]) -> str:
 async def fetch(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = await table.raw(sql, *args).run()
     return rows
+
+
+async def fetch_many(
+    table: type[Table], reads: Sequence[tuple[str, Sequence[Any]]]
+) -> list[list[dict[str, Any]]]:
+    """Several reads: on SQLite in one hop to the connection's thread (inside a booking's write
+    lock each hop waits for the event loop), elsewhere one after the other."""
+    engine = table._meta.db
+    if not isinstance(engine, PooledSQLiteEngine):
+        return [await fetch(table, sql, *args) for sql, args in reads]
+    compiled = [QueryString(sql, *args).compile_string(engine_type="sqlite") for sql, args in reads]
+    return await engine.run_statements(compiled)

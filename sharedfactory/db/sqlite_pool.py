@@ -20,11 +20,17 @@ import asyncio
 import sqlite3
 import weakref
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 import aiosqlite
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.engine.sqlite import (
+    Savepoint,
+    SQLiteEngine,
+    SQLiteTransaction,
+    TransactionType,
+    dict_factory,
+)
 
 KEPT_IDLE = 8  # a booking burst's transactions plus the searches' reads between them
 
@@ -79,6 +85,21 @@ class ConnectionPool:
 
 
 _pools: dict[str, ConnectionPool] = {}
+Statement = tuple[str, Sequence[Any]]
+
+
+def _run_all(db: sqlite3.Connection, statements: Sequence[Statement]) -> list[list[Any]]:
+    return [db.execute(sql, args).fetchall() for sql, args in statements]
+
+
+async def in_thread(
+    connection: aiosqlite.Connection, statements: Sequence[Statement]
+) -> list[list[Any]]:
+    """All of them in one call on the connection's thread (aiosqlite 0.22's `_execute`)."""
+    if not statements:
+        return []
+    found: list[list[Any]] = await connection._execute(_run_all, connection._conn, statements)
+    return found
 
 
 def pool_for(connection_kwargs: dict[str, Any]) -> ConnectionPool:
@@ -103,6 +124,7 @@ class PooledTransaction(SQLiteTransaction):
 
     engine: PooledSQLiteEngine
     _turn: asyncio.Lock | None = None
+    _begin_pending = False
 
     async def get_connection(self) -> aiosqlite.Connection:
         return await self.engine.pool.acquire()
@@ -115,16 +137,39 @@ class PooledTransaction(SQLiteTransaction):
             await self._turn.acquire()
         try:
             self.connection = await self.get_connection()
-            try:
-                await self.begin()  # IMMEDIATE may still time out on the ingest's write lock
-            except BaseException:
-                await self.engine.pool.release(self.connection)
-                raise
         except BaseException:
             self._end_turn()
             raise
+        self._begin_pending = True
         self.context = self.engine.current_transaction.set(self)
         return self
+
+    def opening(self) -> list[Statement]:
+        """The BEGIN, once: sent with the transaction's first statement, one hop fewer. An
+        IMMEDIATE one that times out on the write lock then fails that statement."""
+        if not self._begin_pending:
+            return []
+        self._begin_pending = False
+        return [(f"BEGIN {self.transaction_type.value}", [])]
+
+    async def begin(self) -> None:
+        await in_thread(self.connection, self.opening())
+
+    async def commit(self) -> None:
+        self._begin_pending = False
+        if self.connection.in_transaction:  # not when nothing was sent, or SQLite rolled back
+            await self.connection.execute("COMMIT")
+        self._committed = True
+
+    async def rollback(self) -> None:
+        self._begin_pending = False
+        if self.connection.in_transaction:
+            await self.connection.execute("ROLLBACK")
+        self._rolled_back = True
+
+    async def savepoint(self, name: str | None = None) -> Savepoint:
+        await self.begin()
+        return await super().savepoint(name)
 
     async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
         if self._parent:
@@ -168,19 +213,29 @@ class PooledSQLiteEngine(SQLiteEngine):
     ) -> SQLiteTransaction:
         return PooledTransaction(self, transaction_type, allow_nested)
 
+    async def run_statements(self, statements: Sequence[Statement]) -> list[list[Any]]:
+        """Several statements in one hop: on the current transaction's connection (after its
+        BEGIN, if still to send), or else on a kept one, each then its own transaction."""
+        transaction = self.current_transaction.get()
+        if isinstance(transaction, PooledTransaction):
+            opening = transaction.opening()
+            found = await in_thread(transaction.connection, [*opening, *statements])
+            return found[len(opening) :]
+        connection = await self.pool.acquire()
+        try:
+            return await in_thread(connection, statements)
+        finally:
+            await self.pool.release(connection)
+
     async def _run_in_new_connection(
         self,
         query: str,
         args: list[Any] | None = None,
         query_type: str = "generic",
         table: Any = None,
-    ) -> Iterable[Any]:
+    ) -> list[Any]:
         del query_type, table  # an insert's RETURNING gives its key: neither is needed
-        connection = await self.pool.acquire()
-        try:
-            return await connection.execute_fetchall(query, args or [])
-        finally:
-            await self.pool.release(connection)  # autocommit: the statement is already durable
+        return (await self.run_statements([(query, args or [])]))[0]
 
     async def _run_in_existing_connection(
         self,
@@ -189,6 +244,6 @@ class PooledSQLiteEngine(SQLiteEngine):
         args: list[Any] | None = None,
         query_type: str = "generic",
         table: Any = None,
-    ) -> Iterable[Any]:
-        del query_type, table  # an insert's RETURNING gives its key: neither is needed
-        return await connection.execute_fetchall(query, args or [])
+    ) -> list[Any]:
+        del connection, query_type, table  # the current transaction's, which this finds
+        return (await self.run_statements([(query, args or [])]))[0]

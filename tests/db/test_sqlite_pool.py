@@ -84,6 +84,30 @@ async def test_a_connection_given_back_mid_transaction_is_closed(
     ]
 
 
+async def first_statement_immediately(engine: PooledSQLiteEngine) -> None:
+    async with engine.transaction(transaction_type=TransactionType.immediate):
+        await query(engine, "SELECT 1")
+
+
+async def test_the_first_statement_carries_the_begin(
+    engine: PooledSQLiteEngine, tmp_path: Path
+) -> None:
+    """One hop for BEGIN IMMEDIATE and the first read, and the write lock held from then on."""
+    other = sqlite3.connect(tmp_path / "pool.db", isolation_level=None, timeout=0)
+    async with engine.transaction(transaction_type=TransactionType.immediate) as transaction:
+        assert not transaction.connection.in_transaction  # nothing sent yet
+        found = await engine.run_statements(
+            [("SELECT count(*) AS n FROM house", []), ("SELECT 2 AS two", [])]
+        )
+        assert found == [[{"n": 0}], [{"two": 2}]]
+        assert transaction.connection.in_transaction
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+    other.execute("BEGIN IMMEDIATE")  # free once it commits
+    other.execute("ROLLBACK")
+    other.close()
+
+
 async def test_a_busy_write_lock_gives_the_connection_back(
     engine: PooledSQLiteEngine, tmp_path: Path
 ) -> None:
@@ -91,8 +115,7 @@ async def test_a_busy_write_lock_gives_the_connection_back(
     other.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(sqlite3.OperationalError, match="locked"):
-            async with engine.transaction(transaction_type=TransactionType.immediate):
-                pass
+            await first_statement_immediately(engine)
     finally:
         other.execute("ROLLBACK")
         other.close()
