@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 import weakref
 from collections import deque
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ from piccolo.engine.sqlite import (
 )
 
 KEPT_IDLE = 8  # a booking burst's transactions plus the searches' reads between them
+POLL_S = 0.001
+_WRITING = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
 
 
 class ConnectionPool:
@@ -88,17 +91,47 @@ _pools: dict[str, ConnectionPool] = {}
 Statement = tuple[str, Sequence[Any]]
 
 
-def _run_all(db: sqlite3.Connection, statements: Sequence[Statement]) -> list[list[Any]]:
-    return [db.execute(sql, args).fetchall() for sql, args in statements]
+def begin_writing(db: sqlite3.Connection, sql: str, wait_s: float) -> None:
+    """`BEGIN IMMEDIATE` (or EXCLUSIVE), looking for the write lock every millisecond for up to
+    `wait_s`. SQLite's own busy handler sleeps longer and longer between looks (up to 100 ms),
+    so a writer of one process kept missing the short gaps between the other's transactions:
+    the ingest behind the web's bookings, a booking behind the ingest's batches."""
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                db.execute(sql)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(POLL_S)
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(wait_s * 1000)}")
+
+
+def _run_all(
+    db: sqlite3.Connection, statements: Sequence[Statement], wait_s: float
+) -> list[list[Any]]:
+    found: list[list[Any]] = []
+    for sql, args in statements:
+        if sql in _WRITING:
+            begin_writing(db, sql, wait_s)
+            found.append([])
+        else:
+            found.append(db.execute(sql, args).fetchall())
+    return found
 
 
 async def in_thread(
-    connection: aiosqlite.Connection, statements: Sequence[Statement]
+    connection: aiosqlite.Connection, statements: Sequence[Statement], wait_s: float
 ) -> list[list[Any]]:
     """All of them in one call on the connection's thread (aiosqlite 0.22's `_execute`)."""
     if not statements:
         return []
-    found: list[list[Any]] = await connection._execute(_run_all, connection._conn, statements)
+    run = connection._execute(_run_all, connection._conn, statements, wait_s)
+    found: list[list[Any]] = await run
     return found
 
 
@@ -153,7 +186,7 @@ class PooledTransaction(SQLiteTransaction):
         return [(f"BEGIN {self.transaction_type.value}", [])]
 
     async def begin(self) -> None:
-        await in_thread(self.connection, self.opening())
+        await in_thread(self.connection, self.opening(), self.engine.wait_s)
 
     async def commit(self) -> None:
         self._begin_pending = False
@@ -206,6 +239,12 @@ class PooledSQLiteEngine(SQLiteEngine):
     def pool(self) -> ConnectionPool:
         return pool_for(self.connection_kwargs)
 
+    @property
+    def wait_s(self) -> float:
+        """How long a writer waits for the write lock: the connection's `timeout` (sqlite3's
+        default 5 s)."""
+        return float(self.connection_kwargs.get("timeout", 5.0))
+
     def transaction(
         self,
         transaction_type: TransactionType = TransactionType.deferred,
@@ -219,11 +258,11 @@ class PooledSQLiteEngine(SQLiteEngine):
         transaction = self.current_transaction.get()
         if isinstance(transaction, PooledTransaction):
             opening = transaction.opening()
-            found = await in_thread(transaction.connection, [*opening, *statements])
+            found = await in_thread(transaction.connection, [*opening, *statements], self.wait_s)
             return found[len(opening) :]
         connection = await self.pool.acquire()
         try:
-            return await in_thread(connection, statements)
+            return await in_thread(connection, statements, self.wait_s)
         finally:
             await self.pool.release(connection)
 

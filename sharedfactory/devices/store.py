@@ -13,7 +13,10 @@ from itertools import groupby
 from typing import Any, Protocol
 from urllib.parse import unquote
 
+from sharedfactory.db.sqlite_pool import begin_writing
 from sharedfactory.devices.alarms import AlarmEvent, OpenAlarm
+
+WAIT_S = 30.0  # for the write lock, as the web's connections wait
 
 INSERT_TELEMETRY = (
     "INSERT INTO telemetry_message (machine, ts_ms, seq, state, counters, process_values, booking,"
@@ -114,14 +117,14 @@ class TelemetryStore(Protocol):
 class SqliteTelemetryStore:
     def __init__(self, path: str) -> None:
         self._connection = sqlite3.connect(
-            path, timeout=30, isolation_level=None, check_same_thread=False
+            path, timeout=WAIT_S, isolation_level=None, check_same_thread=False
         )
         self._connection.execute("PRAGMA foreign_keys = ON")
         self._lock = asyncio.Lock()
 
     def _write(self, batch: Batch) -> None:
+        begin_writing(self._connection, "BEGIN IMMEDIATE", WAIT_S)
         cursor = self._connection.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
         try:
             for sql, rows in batch.statements():
                 cursor.executemany(sql, rows)

@@ -7,6 +7,8 @@ import asyncio
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 from piccolo.engine.sqlite import TransactionType
 from piccolo.querystring import QueryString
 
-from sharedfactory.db.sqlite_pool import PooledSQLiteEngine, drain_pools
+from sharedfactory.db.sqlite_pool import PooledSQLiteEngine, begin_writing, drain_pools
 
 pytestmark = pytest.mark.pure
 
@@ -135,6 +137,43 @@ async def test_writers_of_one_process_take_turns(engine: PooledSQLiteEngine) -> 
     await asyncio.gather(write("first"), write("second"), write("third"))
     rows = await query(engine, "SELECT code FROM house ORDER BY id")
     assert [row["code"] for row in rows] == ["first", "second", "third"]
+
+
+def test_a_writer_looks_for_the_lock_every_millisecond(tmp_path: Path) -> None:
+    """Another process's writer holds the lock for 300 ms, five times: the waiter has it a
+    millisecond or two after each release (SQLite's busy handler: 29-30 ms after, measured here),
+    and keeps its busy timeout."""
+    holder = sqlite3.connect(tmp_path / "lock.db", isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode=WAL")
+    waiter = sqlite3.connect(tmp_path / "lock.db", isolation_level=None, timeout=5)
+    late_s = sorted(_taken_after_release(holder, waiter) for _ in range(5))
+    assert late_s[2] < 0.012, late_s
+    assert waiter.execute("PRAGMA busy_timeout").fetchone() == (5000,)
+    holder.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        begin_writing(waiter, "BEGIN IMMEDIATE", 0.05)
+    holder.execute("ROLLBACK")
+    holder.close()
+    waiter.close()
+
+
+def _taken_after_release(holder: sqlite3.Connection, waiter: sqlite3.Connection) -> float:
+    holder.execute("BEGIN IMMEDIATE")
+    released: list[float] = []
+
+    def release_later() -> None:
+        time.sleep(0.3)
+        holder.execute("COMMIT")
+        released.append(time.monotonic())
+
+    thread = threading.Thread(target=release_later)
+    thread.start()
+    begin_writing(waiter, "BEGIN IMMEDIATE", 5.0)
+    taken = time.monotonic()
+    thread.join()
+    assert waiter.in_transaction
+    waiter.execute("ROLLBACK")
+    return taken - released[0]
 
 
 async def test_draining_closes_the_idle_connections(engine: PooledSQLiteEngine) -> None:
