@@ -210,7 +210,10 @@ def _board_event(html: str, seen: dict[str, str], measures: Measures) -> None:
             continue
         seen[machine] = shown
         published_s = float(shown.replace(".", "").replace(",", "."))
-        measures.board_lag_ms.append(((arrived_s - published_s) % 86_400) * 1000)
+        # across midnight; and the card's clock is rounded to 0.1 s, so it may read a little
+        # after the arrival: a small negative lag, not one of nearly a day
+        lag_s = (arrived_s - published_s + 43_200) % 86_400 - 43_200
+        measures.board_lag_ms.append(lag_s * 1000)
 
 
 async def probe(base: str, path: str, route: str, measures: Measures, stop: float) -> None:

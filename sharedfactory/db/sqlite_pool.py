@@ -6,12 +6,14 @@ the connection's thread (the PRAGMA again, the execute, the fetch). Under load e
 the busy event loop, and inside a booking's IMMEDIATE transaction those waits held the file's one
 write lock (`docs/performance.md`, "SQLite: connections kept").
 
-Here idle connections are kept per database file, with `foreign_keys` set once, and a query is one
-`execute_fetchall`. A connection goes back only when it is outside any transaction; otherwise it
-is closed. Their threads are daemons, so a command that forgets `drain_pools` still exits.
+Here idle connections are kept per database file, with `foreign_keys` set once, and a query (or
+a batch of reads, `run_statements`; a transaction's BEGIN goes with its first statement) is one
+hop. A connection goes back only when it is outside any transaction; otherwise it is closed.
+Their threads are daemons, so a command that forgets `drain_pools` still exits.
 
-A process's writing transactions also take turns before asking SQLite for its lock
-(`ConnectionPool.writers`), so only other processes (the ingest) meet SQLite's busy handler.
+A process's writing transactions take turns before asking SQLite for its lock
+(`ConnectionPool.writers`), and a writer then looks for that lock every millisecond
+(`begin_writing`, which the ingest's batches use too) instead of waiting in SQLite's busy handler.
 """
 
 from __future__ import annotations
@@ -64,9 +66,9 @@ class ConnectionPool:
 
     def writers(self) -> asyncio.Lock:
         """This process's writers of the file one after the other, in the order they came (one
-        lock per event loop). Left to SQLite, each waiter sleeps in its busy handler up to 100 ms
-        between looks, so the write lock lay idle while the waiters slept, and another process's
-        writer (the ingest) waited on all of them."""
+        lock per event loop). Left to SQLite, each waiter slept in its busy handler between looks,
+        so the write lock lay idle while the waiters slept, and another process's writer (the
+        ingest) waited on all of them."""
         loop = asyncio.get_running_loop()
         turn = self._writers.get(loop)
         if turn is None:
@@ -93,9 +95,10 @@ Statement = tuple[str, Sequence[Any]]
 
 def begin_writing(db: sqlite3.Connection, sql: str, wait_s: float) -> None:
     """`BEGIN IMMEDIATE` (or EXCLUSIVE), looking for the write lock every millisecond for up to
-    `wait_s`. SQLite's own busy handler sleeps longer and longer between looks (up to 100 ms),
-    so a writer of one process kept missing the short gaps between the other's transactions:
-    the ingest behind the web's bookings, a booking behind the ingest's batches."""
+    `wait_s`. SQLite's own busy handler sleeps longer and longer between looks (it took the lock
+    29-30 ms after a release, `tests/db/test_sqlite_pool.py`), so a writer of one process kept
+    missing the short gaps between the other's transactions: the ingest behind the web's
+    bookings, a booking behind the ingest's batches."""
     db.execute("PRAGMA busy_timeout = 0")
     try:
         deadline = time.monotonic() + wait_s
