@@ -131,13 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _finish(main: Coroutine[Any, Any, T]) -> T:
+def _finish(command: Coroutine[Any, Any, T]) -> T:
     """Run a command, then close the SQLite connections it kept."""
     from sharedfactory.db.sqlite_pool import drain_pools
 
     async def run_then_drain() -> T:
         try:
-            return await main
+            return await command
         finally:
             await drain_pools()
 
