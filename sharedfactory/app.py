@@ -43,6 +43,7 @@ from sharedfactory.facilities.api import FacilitiesApi
 from sharedfactory.facilities.calendar_admin_api import CalendarAdminApi
 from sharedfactory.facilities.machine_admin_api import MACHINE_ADMIN_API
 from sharedfactory.facilities.weekly_api import WEEKLY_API
+from sharedfactory.heap import frozen_at_start
 from sharedfactory.i18n import formats
 from sharedfactory.notices.api import NoticeApi
 from sharedfactory.notices.mailer import outbox_lifespans
@@ -86,13 +87,15 @@ def create_app(
     connection_pool: bool = True,
     login_attempts_per_minute: int = 20,
     booking_sweep_s: float | None = 60.0,
+    freeze_heap: bool = False,
 ) -> Litestar:
     """`connection_pool=False` keeps PostgreSQL connections per query, for callers (tests) that
     also query from another event loop than the app's. `booking_sweep_s=None` turns off the
-    background release of no-shows (tests that release them by hand). One of several worker
-    processes (`settings.web_workers`) drops its kept viewers on any one's logout, counts its
-    share of the login attempts, and sweeps only while it holds the data directory's sweeper
-    lock."""
+    background release of no-shows (tests that release them by hand). `freeze_heap`: the
+    servers (`serve`, `demo`) keep what start-up built out of the collector's full passes
+    (`heap`). One of several worker processes (`settings.web_workers`) drops its kept viewers on
+    any one's logout, counts its share of the login attempts, and sweeps only while it holds the
+    data directory's sweeper lock."""
     engine = use_database(settings.database_url)
     workers = settings.web_workers
     share_viewers(SharedStamp(settings.data_dir / "viewers.stamp") if workers > 1 else None)
@@ -149,6 +152,7 @@ def create_app(
             *([_database_lifespan(engine)] if connection_pool else []),
             *outbox_lifespans(settings),
             *([booking_sweeper(booking_sweep_s, sweep_turn)] if booking_sweep_s else []),
+            *([frozen_at_start] if freeze_heap else []),  # last: what the others started too
         ],
         debug=False,
         logging_config=None,

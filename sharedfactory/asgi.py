@@ -11,4 +11,4 @@ from sharedfactory.settings import Settings
 
 
 def worker_app() -> Litestar:
-    return create_app(Settings.from_env())
+    return create_app(Settings.from_env(), freeze_heap=True)

@@ -124,7 +124,12 @@ def serve(settings: Settings) -> None:
             log_level="info",
         )
         return
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings, freeze_heap=True),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+    )
 
 
 async def run_demo(settings: Settings, start: date) -> None:
@@ -151,7 +156,9 @@ async def run_demo(settings: Settings, start: date) -> None:
 
     _say("demo logins (role, e-mail, password, scope):\n" + "\n".join(demo_login_lines()))
     one_process = replace(settings, web_workers=1)  # the demo's broker and ingest are in it
-    config = uvicorn.Config(create_app(one_process), host=settings.host, port=settings.port)
+    config = uvicorn.Config(
+        create_app(one_process, freeze_heap=True), host=settings.host, port=settings.port
+    )
     _say(f"serving on http://{settings.host}:{settings.port} (Ctrl-C stops)")
     try:
         await uvicorn.Server(config).serve()
