@@ -15,6 +15,7 @@ from sharedfactory.bookings.rules import price
 from sharedfactory.bookings.sieve import Sieve, machine_refuses
 
 STEP_MINUTES = 30
+STEP = timedelta(minutes=STEP_MINUTES)
 
 
 @dataclass(frozen=True)
@@ -36,18 +37,19 @@ def _days(first: date, last: date) -> Iterator[date]:
 def _starts(
     machine: MachineFacts, since: datetime, until: datetime, minutes: int
 ) -> Iterator[datetime]:
-    """Starts on the step grid of each opening span, in time order, within [since, until)."""
-    zone = ZoneInfo(machine.zone)
+    """Starts on the step grid of each opening span, in time order, within [since, until). The
+    first and last step of a span are computed, not found by walking the grid: on a machine booked
+    full the walk was most of a search (the house's zones keep one offset all year)."""
+    zone, length = ZoneInfo(machine.zone), timedelta(minutes=minutes)
     for day in _days(since.astimezone(zone).date(), until.astimezone(zone).date()):
         if day in machine.holidays:
             continue
         for opens, closes in machine.opening.get(day.weekday(), ()):
-            start = datetime.combine(day, opens, zone)
-            last = datetime.combine(day, closes, zone) - timedelta(minutes=minutes)
-            while start <= last:
-                if since <= start < until:
-                    yield start
-                start += timedelta(minutes=STEP_MINUTES)
+            first = datetime.combine(day, opens, zone)
+            skip = max(0, -((first - since) // STEP))  # steps before `since`, rounded up
+            fit = (datetime.combine(day, closes, zone) - length - first) // STEP + 1
+            for step in range(skip, min(fit, -((first - until) // STEP))):
+                yield first + step * STEP
 
 
 @dataclass(frozen=True)

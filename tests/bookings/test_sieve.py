@@ -3,7 +3,8 @@ on random machines, UMKMs and bookings: shifts, holidays, maintenance, waitlist 
 cleaning changeovers, permits that expire, training and the weekly quota."""
 
 import random
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,7 +17,7 @@ from sharedfactory.bookings.facts import (
     Taken,
 )
 from sharedfactory.bookings.rules import holds
-from sharedfactory.bookings.slots import SlotQuery, _starts, free_slots
+from sharedfactory.bookings.slots import STEP, SlotQuery, _days, _starts, free_slots
 from tests.bookings.test_rules import NOW, TUESDAY, business, machine, wish
 
 pytestmark = pytest.mark.pure
@@ -85,6 +86,32 @@ def random_business(rng: random.Random) -> BusinessFacts:
         booked=booked,
         trained_types=rng.choice((frozenset(), frozenset({"vacuum_fryer"}))),
     )
+
+
+def walked_starts(machine, since, until, minutes):
+    """The grid walked step by step: what `_starts` computes."""
+    zone = ZoneInfo(machine.zone)
+    for day in _days(since.astimezone(zone).date(), until.astimezone(zone).date()):
+        for opens, closes in (
+            () if day in machine.holidays else machine.opening.get(day.weekday(), ())
+        ):
+            start = datetime.combine(day, opens, zone)
+            while start <= datetime.combine(day, closes, zone) - timedelta(minutes=minutes):
+                if since <= start < until:
+                    yield start
+                start += STEP
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_the_grid_starts_are_the_walked_ones_for_any_range(seed):
+    rng = random.Random(seed)
+    busy = random_machine(rng)
+    for _ in range(20):  # ranges off the grid, inside spans, across days, empty
+        since = TUESDAY + timedelta(minutes=rng.randint(-3000, 3000))
+        until = since + timedelta(minutes=rng.choice((0, 1, 29, 30, 31, rng.randint(0, 20000))))
+        minutes = rng.choice((30, 45, 60, 90, 240, 600))
+        expected = list(walked_starts(busy, since, until, minutes))
+        assert list(_starts(busy, since, until, minutes)) == expected
 
 
 @pytest.mark.parametrize("seed", range(200))
