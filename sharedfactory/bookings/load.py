@@ -224,21 +224,24 @@ async def _settled(code: str, house: str, cached: bool, stamp: int | None) -> Bu
     return await _stamped_business.load((code, house), as_of, lambda: _business_static(code, house))
 
 
+# Led by the UMKM (its index on business and start), the house checked on the rows: with the
+# house in the WHERE, PostgreSQL's generic plan took the house's machines first and walked every
+# booking they ever had (0.67 ms a call, the most of the database's time under load).
 _BOOKED_SQL = (
-    "SELECT b.starts_at, b.ends_at, b.code"
-    f" FROM {name(Booking)} AS b JOIN {name(Business)} AS u ON u.id = b.business"
-    f" JOIN {name(Machine)} AS m ON m.id = b.machine JOIN {name(House)} AS h ON h.id = m.house"
-    " WHERE u.code = {{}} AND h.code = {{}} AND {statuses}"
+    "SELECT b.starts_at, b.ends_at, b.code, h.code AS house"
+    f" FROM {name(Booking)} AS b JOIN {name(Machine)} AS m ON m.id = b.machine"
+    f" JOIN {name(House)} AS h ON h.id = m.house"
+    f" WHERE b.business = (SELECT id FROM {name(Business)} WHERE code = {{{{}}}}) AND {{statuses}}"
     " AND b.starts_at < {{}} AND b.ends_at > {{}} ORDER BY b.starts_at"
 ).format(statuses=is_in("b.status", HOLDING_STATUSES))
 
 
 async def _booked(code: str, house: str, since: datetime, until: datetime) -> tuple[Span, ...]:
     week = timedelta(days=7)
-    booked = await fetch(
-        Booking, _BOOKED_SQL, code, house, *HOLDING_STATUSES, until + week, since - week
+    booked = await fetch(Booking, _BOOKED_SQL, code, *HOLDING_STATUSES, until + week, since - week)
+    return tuple(
+        Span(b["starts_at"], b["ends_at"], b["code"]) for b in booked if b["house"] == house
     )
-    return tuple(Span(b["starts_at"], b["ends_at"], b["code"]) for b in booked)
 
 
 async def _business_static(code: str, house: str) -> BusinessFacts:
