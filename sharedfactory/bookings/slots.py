@@ -14,8 +14,7 @@ from sharedfactory.bookings.facts import BusinessFacts, MachineFacts, ProductKin
 from sharedfactory.bookings.rules import price
 from sharedfactory.bookings.sieve import Sieve, machine_refuses
 
-STEP_MINUTES = 30
-STEP = timedelta(minutes=STEP_MINUTES)
+STEP = timedelta(minutes=30)  # the grid of the starts offered
 
 
 @dataclass(frozen=True)
