@@ -163,6 +163,11 @@ def _upmsp_key(path: Path) -> tuple[int, int, str, int]:
     return int(parts[1]), int(parts[2]), parts[4], int(parts[5])
 
 
+def upmsp_data(name: str) -> tuple[list[list[int]], list[list[list[int]]]]:
+    """Processing times and setups of one Vallada-Ruiz instance, by its name."""
+    return parse_upmsp((benchmarks_dir() / "upmsp-small" / f"{name}.txt").read_text())
+
+
 def upmsp_problems(limit: int | None = None, step: int = 1) -> list[tuple[str, JSON, int | None]]:
     """(name, problem, proven optimum or None) for the Vallada-Ruiz small set, sorted by n, m, rep.
 

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.scheduler import contract
+from bench.scheduler.exact import upmsp_optimum
 from bench.scheduler.generator import SIZES, generate
-from bench.scheduler.instances import upmsp_problems, wt40_problems
+from bench.scheduler.instances import upmsp_data, upmsp_problems, wt40_problems
 
 JSON = dict[str, Any]
 SOLVERS = ("ours", "greedy", "cpsat", "cpsat-hint")
@@ -59,6 +60,7 @@ class Row:
     name: str
     reference: float | None  # published optimum, where there is one
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    listed: float | None = None  # upmsp: what reference.csv says, where the exact DP differs
 
 
 def log(text: str) -> None:
@@ -177,6 +179,18 @@ def run_instance(
                 f"({outcome.solve_seconds or 0:.1f} s in the solver, {outcome.wall_seconds:.1f} s "
                 f"process, {outcome.peak_rss_mb or 0:.0f} MiB){flag}"
             )
+    return row
+
+
+def settled(row: Row) -> Row:
+    """upmsp: where a validated schedule is below the listed optimum, the exact DP decides."""
+    found = [o.objective for o in row.outcomes.values() if o.valid and o.objective is not None]
+    if row.reference is None or not found or min(found) >= row.reference - 1e-6:
+        return row
+    exact = float(upmsp_optimum(*upmsp_data(row.name)))
+    log(f"upmsp {row.name}: reference.csv lists {row.reference:g}, the exact DP gives {exact:g}")
+    if exact != row.reference:
+        row.listed, row.reference = row.reference, exact
     return row
 
 
@@ -338,6 +352,7 @@ def report_reference(rows: list[Row], solvers: list[str], title: str, kind: str)
             "only in 'optimum reached'.",
         ]
     if kind == "upmsp":
+        lines += _corrections(rows)
         lines += ["", "By job count n (proven optimal and equal to the reference / instances):", ""]
         lines += ["| n | " + " | ".join(solvers) + " |", "|" + "---|" * (1 + len(solvers))]
         sizes = sorted({int(r.name.split("_")[1]) for r in rows})
@@ -357,6 +372,21 @@ def report_reference(rows: list[Row], solvers: list[str], title: str, kind: str)
             lines.append(f"| {n} | " + " | ".join(cells) + " |")
     lines += ["", "Validation:", *_validity(rows, solvers), ""]
     return "\n".join(lines)
+
+
+def _corrections(rows: list[Row]) -> list[str]:
+    wrong = [r for r in rows if r.listed is not None]
+    if not wrong:
+        return []
+    lines = [
+        "",
+        f"`reference.csv` lists a higher optimum than the exact one on {len(wrong)} instance(s); "
+        "the exact optimum (`bench/scheduler/exact.py`, a dynamic programme over job subsets) "
+        "is used above:",
+        "",
+    ]
+    lines += [f"- {r.name}: listed {_fmt(r.listed)}, exact {_fmt(r.reference)}" for r in wrong]
+    return lines
 
 
 def report_weeks(rows: list[Row], solvers: list[str]) -> str:
@@ -505,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
             sections.append(report_reference(rows, args.solvers, "OR-Library wt40", "wt40"))
         elif suite == "upmsp":
             for name, problem, optimum in upmsp_problems(args.limit, args.step):
-                rows.append(run_instance(suite, name, problem, optimum, args))
+                rows.append(settled(run_instance(suite, name, problem, optimum, args)))
             sections.append(
                 report_reference(rows, args.solvers, "Vallada-Ruiz upmsp small", "upmsp")
             )
