@@ -9,7 +9,7 @@ import logging
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 from paho.mqtt.client import Client, ConnectFlags, MQTTMessage
@@ -19,8 +19,10 @@ from paho.mqtt.reasoncodes import ReasonCode
 
 from sharedfactory.devices.alarms import AlarmDetector
 from sharedfactory.devices.directory import MachineDirectory
+from sharedfactory.devices.inbox import Inbox
 from sharedfactory.devices.messages import PayloadError, parse_state, parse_status, parse_telemetry
 from sharedfactory.devices.mqtt import MqttTarget
+from sharedfactory.devices.readahead import ReadAheadClient
 from sharedfactory.devices.runs import HOUR_MS, roll_up
 from sharedfactory.devices.store import Batch, TelemetryStore
 from sharedfactory.devices.topics import SHARED_SUBSCRIPTION, SUBSCRIPTION, parse_topic
@@ -29,8 +31,7 @@ log = logging.getLogger("sharedfactory.ingest")
 SESSION_EXPIRY_S = 7 * 24 * 3600
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):  # a tuple: one is made per message in paho's thread
     topic: str
     payload: bytes
     mid: int
@@ -75,10 +76,9 @@ class IngestWorker:
         self.stats = IngestStats()
         self._last_beat_ms = 0
         self.alarms = AlarmDetector()
-        self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
 
-    def _client(self, loop: asyncio.AbstractEventLoop) -> Client:
-        client = self.target.client(self.client_id, manual_ack=True)
+    def _client(self, inbox: Inbox[Delivery]) -> Client:
+        client = self.target.client(self.client_id, manual_ack=True, read_ahead=True)
 
         def on_connect(
             client: Client, _u: Any, _f: ConnectFlags, reason: ReasonCode, _p: Properties | None
@@ -93,15 +93,17 @@ class IngestWorker:
         def on_disconnect(*_args: Any) -> None:
             self.stats.connected = self.stats.subscribed = False
 
+        def deliver(topic: str, payload: bytes, mid: int, qos: int) -> None:
+            inbox.put(Delivery(topic, payload, mid, qos, _now_ms()))
+
         def on_message(_client: Client, _userdata: Any, message: MQTTMessage) -> None:
-            delivery = Delivery(
-                message.topic, bytes(message.payload), message.mid, message.qos, _now_ms()
-            )
-            loop.call_soon_threadsafe(self._queue.put_nowait, delivery)
+            deliver(message.topic, bytes(message.payload), message.mid, message.qos)
 
         client.on_connect, client.on_disconnect = on_connect, on_disconnect
         client.on_subscribe = on_subscribe
         client.on_message = on_message
+        if isinstance(client, ReadAheadClient):
+            client.on_delivery = deliver  # QoS 1 messages skip paho's message objects
         return client
 
     async def run(self, stop: asyncio.Event, end_session: bool = False) -> None:
@@ -109,7 +111,8 @@ class IngestWorker:
         await self.directory.load()
         # A fresh detector knows nothing: start from the alarms a previous run left open.
         self.alarms = AlarmDetector.seeded(await self.store.open_alarms())
-        client = self._client(asyncio.get_running_loop())
+        inbox = Inbox[Delivery](asyncio.get_running_loop())
+        client = self._client(inbox)
         properties = Properties(PacketTypes.CONNECT)
         properties.SessionExpiryInterval = SESSION_EXPIRY_S
         # Unacknowledged messages the broker may have in flight to us: a whole batch and more,
@@ -131,11 +134,10 @@ class IngestWorker:
         try:
             while not stop.is_set():
                 self._beat()
-                batch = await self._next_batch(stop)
+                batch = await self._next_batch(inbox, stop)
                 if batch:
                     await self._store(batch, stop)
-                    for delivery in batch:
-                        client.ack(delivery.mid, delivery.qos)
+                    _acknowledge(client, batch)
                 self._roll_up_if_due()
         finally:
             _disconnect(client, end_session)
@@ -185,25 +187,18 @@ class IngestWorker:
         temporary.write_bytes(beat)
         temporary.replace(self.heartbeat)
 
-    async def _next_batch(self, stop: asyncio.Event) -> list[Delivery]:
-        try:
-            first = await asyncio.wait_for(self._queue.get(), timeout=0.5)
-        except TimeoutError:
+    async def _next_batch(self, inbox: Inbox[Delivery], stop: asyncio.Event) -> list[Delivery]:
+        """What came in, waiting up to `batch_seconds` from the first message for a full batch."""
+        if not await inbox.wait(0.5):
             return []
-        batch, deadline = [first], time.monotonic() + self.batch_seconds
+        batch = inbox.take(self.batch_size)
+        deadline = time.monotonic() + self.batch_seconds
         while len(batch) < self.batch_size and not stop.is_set():
-            try:
-                batch.append(self._queue.get_nowait())  # under load: no timer per message
-                continue
-            except asyncio.QueueEmpty:
-                pass
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            try:
-                batch.append(await asyncio.wait_for(self._queue.get(), timeout=remaining))
-            except TimeoutError:
-                break
+            await inbox.wait(remaining, enough=self.batch_size - len(batch))
+            batch += inbox.take(self.batch_size - len(batch))
         return batch
 
     async def _store(self, deliveries: list[Delivery], stop: asyncio.Event) -> None:
@@ -271,6 +266,16 @@ class IngestWorker:
             batch.alarms += self.alarms.status(machine, online, delivery.received_ms)
         else:
             batch.states.append((machine.id, parse_state(delivery.payload), delivery.received_ms))
+
+
+def _acknowledge(client: Client, batch: list[Delivery]) -> None:
+    """PUBACKs for a stored batch: QoS 1 in one write where the client can."""
+    rest = batch
+    if isinstance(client, ReadAheadClient):
+        client.ack_many(d.mid for d in batch if d.qos == 1)
+        rest = [d for d in batch if d.qos != 1]
+    for delivery in rest:
+        client.ack(delivery.mid, delivery.qos)
 
 
 def _disconnect(client: Client, end_session: bool) -> None:

@@ -9,6 +9,8 @@ from urllib.parse import unquote, urlsplit
 from paho.mqtt.client import CallbackAPIVersion, Client
 from paho.mqtt.enums import MQTTProtocolVersion
 
+from sharedfactory.devices.readahead import ReadAheadClient
+
 
 @dataclass(frozen=True)
 class MqttTarget:
@@ -31,17 +33,19 @@ class MqttTarget:
             tls=tls,
         )
 
-    def client(self, client_id: str, manual_ack: bool = False) -> Client:
-        """A paho 2 client with this login (not yet connected)."""
+    def client(self, client_id: str, manual_ack: bool = False, read_ahead: bool = False) -> Client:
+        """A paho 2 client with this login (not yet connected); `read_ahead`: the ingest's lean
+        client (`readahead.py`)."""
+        kind = ReadAheadClient if read_ahead else Client
         if self.protocol == 5:
-            client = Client(
+            client = kind(
                 CallbackAPIVersion.VERSION2,
                 client_id=client_id,
                 protocol=MQTTProtocolVersion.MQTTv5,
                 manual_ack=manual_ack,
             )
         else:  # MQTT 3.1.1: the persistent session is asked for here, not at connect
-            client = Client(
+            client = kind(
                 CallbackAPIVersion.VERSION2,
                 client_id=client_id,
                 protocol=MQTTProtocolVersion.MQTTv311,

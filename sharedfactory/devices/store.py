@@ -148,6 +148,16 @@ class SqliteTelemetryStore:
         self._connection.close()
 
 
+# PostgreSQL: a batch's messages as one statement over arrays; executemany's row-by-row
+# execution made the PostgreSQL ingest half as fast as SQLite's (bench/telemetry).
+PG_INSERT_TELEMETRY = (
+    "INSERT INTO telemetry_message (machine, ts_ms, seq, state, counters, process_values, booking,"
+    " received_ms) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::text[],"
+    " $5::text[], $6::text[], $7::text[], $8::bigint[])"
+    " ON CONFLICT (machine, seq, ts_ms) DO NOTHING"
+)
+
+
 def _numbered(sql: str) -> str:
     """`?` placeholders to PostgreSQL's `$1, $2, ...`."""
     counter = iter(range(1, 1000))
@@ -170,7 +180,11 @@ class PostgresTelemetryStore:
         pool = await self._connected()
         async with pool.acquire() as connection, connection.transaction():
             for sql, rows in batch.statements():
-                await connection.executemany(_numbered(sql), rows)
+                if sql == INSERT_TELEMETRY:
+                    columns = [list(column) for column in zip(*rows, strict=True)]
+                    await connection.execute(PG_INSERT_TELEMETRY, *columns)
+                else:
+                    await connection.executemany(_numbered(sql), rows)
 
     async def open_alarms(self) -> list[OpenAlarm]:
         pool = await self._connected()
