@@ -113,6 +113,8 @@ class ReadAheadClient(Client):
 
     def ack_many(self, mids: Iterable[int]) -> None:
         """Acknowledge QoS 1 messages (manual acknowledgement) in one queued write."""
+        if not self._manual_ack:
+            return  # paho acknowledged them on arrival: a second PUBACK breaks the protocol
         packet = b"".join(struct.pack("!BBH", PUBACK, 2, mid) for mid in mids)
         if packet:
             self._packet_queue(PUBACK, packet, 0, 0)
