@@ -14,6 +14,7 @@ from paho.mqtt.enums import MQTTProtocolVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from sharedfactory.devices.mqtt import MqttTarget
 from sharedfactory.devices.readahead import ReadAheadClient, ReadAheadSocket, lean_publish
 from tests.devices.conftest import device
 from tests.support.devices import BASE_TS, payload, publish
@@ -152,3 +153,18 @@ async def test_a_batch_is_acknowledged_in_one_write(broker):
     finally:
         client.loop_stop()
         client.disconnect()
+
+
+@pytest.mark.pure
+def test_ack_many_queues_one_write_and_only_under_manual_acknowledgement():
+    target = MqttTarget("127.0.0.1", 1, "u", "p")
+    manual = target.client("t-manual", manual_ack=True, read_ahead=True)
+    assert isinstance(manual, ReadAheadClient)
+    manual.ack_many([1, 2, 513])
+    queued = list(manual._out_packet)
+    assert len(queued) == 1
+    assert queued[0]["packet"] == b"\x40\x02\x00\x01\x40\x02\x00\x02\x40\x02\x02\x01"
+    automatic = target.client("t-auto", read_ahead=True)
+    assert isinstance(automatic, ReadAheadClient)
+    automatic.ack_many([1, 2])  # paho acknowledged these on arrival already
+    assert not automatic._out_packet
