@@ -2,10 +2,10 @@
 
 The thread appends to a deque and wakes the loop only when the loop is waiting and enough has
 come in (one item when it is idle, a full batch while it fills one): once per batch, not once
-per message. (A `call_soon_threadsafe` per message, each
-writing to the loop's self-pipe and waking its selector, was a quarter of the ingest's CPU.)
-Appending to a deque and reading a flag are atomic under the GIL, and the loop checks the deque
-again after raising its flag, so no item is left waiting for a wake that never comes.
+per message. (A `call_soon_threadsafe` per message, each writing to the loop's self-pipe and
+waking its selector, was a quarter of the ingest's CPU.) Appending to a deque and reading a
+flag are atomic under the GIL, and the loop checks the deque again after raising its flag, so
+no item is left waiting for a wake that never comes.
 """
 
 from __future__ import annotations
