@@ -77,8 +77,8 @@ class IngestWorker:
         self._last_beat_ms = 0
         self.alarms = AlarmDetector()
 
-    def _client(self, inbox: Inbox[Delivery]) -> Client:
-        client = self.target.client(self.client_id, manual_ack=True, read_ahead=True)
+    def _client(self, inbox: Inbox[Delivery]) -> ReadAheadClient:
+        client = self.target.client(self.client_id, manual_ack=True, kind=ReadAheadClient)
 
         def on_connect(
             client: Client, _u: Any, _f: ConnectFlags, reason: ReasonCode, _p: Properties | None
@@ -102,8 +102,7 @@ class IngestWorker:
         client.on_connect, client.on_disconnect = on_connect, on_disconnect
         client.on_subscribe = on_subscribe
         client.on_message = on_message
-        if isinstance(client, ReadAheadClient):
-            client.on_delivery = deliver  # QoS 1 messages skip paho's message objects
+        client.on_delivery = deliver  # QoS 1 messages skip paho's message objects
         return client
 
     async def run(self, stop: asyncio.Event, end_session: bool = False) -> None:
@@ -268,14 +267,12 @@ class IngestWorker:
             batch.states.append((machine.id, parse_state(delivery.payload), delivery.received_ms))
 
 
-def _acknowledge(client: Client, batch: list[Delivery]) -> None:
-    """PUBACKs for a stored batch: QoS 1 in one write where the client can."""
-    rest = batch
-    if isinstance(client, ReadAheadClient):
-        client.ack_many(d.mid for d in batch if d.qos == 1)
-        rest = [d for d in batch if d.qos != 1]
-    for delivery in rest:
-        client.ack(delivery.mid, delivery.qos)
+def _acknowledge(client: ReadAheadClient, batch: list[Delivery]) -> None:
+    """Acknowledgements for a stored batch: its QoS 1 PUBACKs in one write."""
+    client.ack_many(d.mid for d in batch if d.qos == 1)
+    for delivery in batch:
+        if delivery.qos != 1:
+            client.ack(delivery.mid, delivery.qos)
 
 
 def _disconnect(client: Client, end_session: bool) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
+from typing import Any, TypeVar, overload
 from urllib.parse import unquote, urlsplit
 
 from paho.mqtt.client import CallbackAPIVersion, Client
 from paho.mqtt.enums import MQTTProtocolVersion
 
-from sharedfactory.devices.readahead import ReadAheadClient
+AnyClient = TypeVar("AnyClient", bound=Client)
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,17 @@ class MqttTarget:
             tls=tls,
         )
 
-    def client(self, client_id: str, manual_ack: bool = False, read_ahead: bool = False) -> Client:
-        """A paho 2 client with this login (not yet connected); `read_ahead`: the ingest's lean
-        client (`readahead.py`)."""
-        kind = ReadAheadClient if read_ahead else Client
+    @overload
+    def client(self, client_id: str, manual_ack: bool = False) -> Client: ...
+
+    @overload
+    def client(
+        self, client_id: str, manual_ack: bool = False, *, kind: type[AnyClient]
+    ) -> AnyClient: ...
+
+    def client(self, client_id: str, manual_ack: bool = False, *, kind: Any = Client) -> Any:
+        """A paho 2 client with this login (not yet connected); `kind`: a subclass of paho's
+        client, such as the ingest's `readahead.ReadAheadClient`."""
         if self.protocol == 5:
             client = kind(
                 CallbackAPIVersion.VERSION2,

@@ -51,7 +51,7 @@ def test_small_reads_are_served_from_one_read_ahead():
 
 async def test_a_subscriber_gets_a_whole_burst_promptly(broker):
     received: list[int] = []
-    client = broker.service_target().client("t-read-ahead", read_ahead=True)
+    client = broker.service_target().client("t-read-ahead", kind=ReadAheadClient)
     assert isinstance(client, ReadAheadClient)
     client.on_message = lambda _c, _u, message: received.append(json.loads(message.payload)["seq"])
     client.connect("127.0.0.1", broker.port)
@@ -125,7 +125,7 @@ async def test_a_batch_is_acknowledged_in_one_write(broker):
     """With a receive window of 50, the broker stops sending until PUBACKs come back: 600
     messages arrive only if `ack_many` really acknowledges them."""
     received: list[int] = []
-    client = broker.service_target().client("t-ack-many", manual_ack=True, read_ahead=True)
+    client = broker.service_target().client("t-ack-many", manual_ack=True, kind=ReadAheadClient)
     assert isinstance(client, ReadAheadClient)
     waiting: list[int] = []
 
@@ -158,13 +158,13 @@ async def test_a_batch_is_acknowledged_in_one_write(broker):
 @pytest.mark.pure
 def test_ack_many_queues_one_write_and_only_under_manual_acknowledgement():
     target = MqttTarget("127.0.0.1", 1, "u", "p")
-    manual = target.client("t-manual", manual_ack=True, read_ahead=True)
+    manual = target.client("t-manual", manual_ack=True, kind=ReadAheadClient)
     assert isinstance(manual, ReadAheadClient)
     manual.ack_many([1, 2, 513])
     queued = list(manual._out_packet)
     assert len(queued) == 1
     assert queued[0]["packet"] == b"\x40\x02\x00\x01\x40\x02\x00\x02\x40\x02\x02\x01"
-    automatic = target.client("t-auto", read_ahead=True)
+    automatic = target.client("t-auto", kind=ReadAheadClient)
     assert isinstance(automatic, ReadAheadClient)
     automatic.ack_many([1, 2])  # paho acknowledged these on arrival already
     assert not automatic._out_packet
